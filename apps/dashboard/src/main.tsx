@@ -1,0 +1,17 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./app.tsx";
+import { DashboardSession } from "./session/dashboard-session.ts";
+import { SessionProvider } from "./session/session-provider.tsx";
+import "./styles.css";
+
+// Created outside React so StrictMode's double rendering never opens a second WebSocket.
+const session = new DashboardSession();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <SessionProvider session={session}>
+      <App />
+    </SessionProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,56 @@
+import type { FormEvent } from "react";
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { Link } from "../routing/router.tsx";
+import { useDashboardSession } from "../session/session-provider.tsx";
+import { FormError, TextField } from "./form-fields.tsx";
+import { useDocumentTitle } from "./use-document-title.ts";
+
+export function SignInPage({ notice }: { notice: string | null }) {
+  useDocumentTitle("Sign in");
+  const session = useDashboardSession();
+  const signIn = trpc.auth.signIn.useMutation({ onSuccess: (result) => session.signedIn(result.token) });
+  const error = signIn.error ? readAppError(signIn.error) : null;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    signIn.mutate({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
+  };
+
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <p className="brand">Switchboard</p>
+        <h1>Sign in</h1>
+        {notice && !error && <p className="notice">{notice}</p>}
+        {/* noValidate: the server's plain-language field errors are the one set of messages. */}
+        <form onSubmit={submit} noValidate aria-busy={signIn.isPending}>
+          <FormError message={error?.message} />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            errors={error?.fieldErrors.email}
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            errors={error?.fieldErrors.password}
+          />
+          <button type="submit" disabled={signIn.isPending}>
+            {signIn.isPending ? "Signing in…" : "Sign in"}
+          </button>
+        </form>
+        <p className="auth-switch">
+          New to Switchboard? <Link href="/sign-up">Create an account</Link>
+        </p>
+      </div>
+    </main>
+  );
+}

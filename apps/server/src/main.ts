@@ -1,0 +1,105 @@
+// `switchboard start`: validate configuration, prepare the database, serve, and shut down
+// in order on SIGINT/SIGTERM (stop accepting → close sockets → close the database → stop
+// embedded PostgreSQL).
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type AppEventBus, createAppEventBus, scheduleRequestExpiry } from "@switchboard/api";
+import { formatDemoAccounts, type PreparedDatabase, prepareDatabase, SchemaNotReadyError } from "./bootstrap.ts";
+import { EnvError, parseEnv } from "./env.ts";
+import { createLogger } from "./logger.ts";
+import { type RunningServer, startServer } from "./server.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const defaultDashboardDist = path.resolve(here, "../../dashboard/dist");
+const dotEnvFile = path.resolve(here, "../../../.env");
+
+export async function runStart(): Promise<void> {
+  // Variables already in the environment win over .env (process.loadEnvFile never overwrites).
+  if (existsSync(dotEnvFile)) process.loadEnvFile(dotEnvFile);
+  let env: ReturnType<typeof parseEnv>;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const started = performance.now();
+
+  let database: PreparedDatabase | null = null;
+  let server: RunningServer | null = null;
+  let events: AppEventBus | null = null;
+  let stopJobs = () => {};
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting immediately");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    try {
+      stopJobs();
+      await server?.close();
+      await events?.stop();
+      await database?.close();
+      log.info("stopped");
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    database = await prepareDatabase(env, log);
+    events = createAppEventBus({
+      databaseUrl: database.url,
+      log: log.child({ component: "events" }),
+      retentionMs: env.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
+    });
+    await events.start();
+    // Safe on every instance at once: each stale request is claimed by exactly one runner.
+    const expiryLog = log.child({ component: "request-expiry" });
+    stopJobs = scheduleRequestExpiry(database.db, events, {
+      olderThanMs: env.REQUEST_EXPIRY_MINUTES * 60 * 1000,
+      everyMs: 30_000,
+      onError: (error) => expiryLog.error({ err: error }, "expiring stale requests failed; will retry"),
+    });
+    server = await startServer(
+      {
+        db: database.db,
+        databaseUrl: database.url,
+        events,
+        log,
+        dashboardDist: env.DASHBOARD_DIST ?? defaultDashboardDist,
+        stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
+        sessionTtlDays: env.SESSION_TTL_DAYS,
+      },
+      { port: env.PORT, host: env.HOST },
+    );
+  } catch (error) {
+    if (error instanceof SchemaNotReadyError) {
+      log.fatal(error.report);
+      console.error(error.message);
+    } else {
+      log.fatal({ err: error }, "failed to start");
+    }
+    stopJobs();
+    await events?.stop().catch(() => {});
+    await database?.close().catch(() => {});
+    process.exit(1);
+  }
+
+  const readyMs = Math.round(performance.now() - started);
+  log.info({ url: server.url, readyMs, embeddedDatabase: database.embedded }, "ready");
+  const lines = [`\nSwitchboard is ready at ${server.url}  (${readyMs} ms)`];
+  if (env.SEED_DEMO_DATA ?? database.embedded) lines.push(`Demo accounts (local demo data):\n${formatDemoAccounts()}`);
+  process.stdout.write(`${lines.join("\n")}\n\n`);
+}

@@ -1,0 +1,51 @@
+// POST /webhooks/stripe: signature-verified with Stripe's SDK and idempotent on the event id
+// (stripe_webhook_events). Acting on checkout.session.completed belongs to onboarding.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Database } from "@switchboard/db";
+import { StripeSignatureError, verifyStripeWebhook } from "@switchboard/integrations";
+import type { Logger } from "./logger.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+export function createStripeWebhookHandler(deps: { db: Database; webhookSecret: string | undefined }) {
+  return async function handleStripeWebhook(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+    if (req.method !== "POST") return reply(res, 405, { error: "Use POST." });
+    if (!deps.webhookSecret) {
+      return reply(res, 503, { error: "Payments are not configured on this server (no STRIPE_WEBHOOK_SECRET)." });
+    }
+    const body = await readBody(req);
+    if (!body) return reply(res, 413, { error: "Payload too large." });
+    let event: ReturnType<typeof verifyStripeWebhook>;
+    try {
+      event = verifyStripeWebhook(body, req.headers["stripe-signature"] as string | undefined, deps.webhookSecret);
+    } catch (error) {
+      if (error instanceof StripeSignatureError) {
+        log.warn({ reason: error.message }, "stripe webhook rejected: bad signature");
+        return reply(res, 400, { error: "Invalid Stripe signature." });
+      }
+      throw error;
+    }
+    const inserted = await deps.db.$executeRaw`
+      INSERT INTO stripe_webhook_events (id, type, payload) VALUES (${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb)
+      ON CONFLICT (id) DO NOTHING`;
+    const duplicate = inserted === 0;
+    log.info({ stripeEventId: event.id, type: event.type, duplicate }, "stripe webhook received");
+    return reply(res, 200, { received: true, duplicate });
+  };
+}

@@ -1,0 +1,158 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { type AppEventBus, type AppRouter, createAppEventBus } from "@switchboard/api";
+import { createTestDatabase, signStripeWebhook, type TestDatabase } from "@switchboard/testing";
+import { createTRPCClient, createWSClient, httpLink, wsLink } from "@trpc/client";
+import pino from "pino";
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type RunningServer, startServer } from "../src/server.ts";
+
+const webhookSecret = "whsec_test_secret";
+let database: TestDatabase;
+let server: RunningServer;
+let events: AppEventBus;
+let dashboardDist: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-dist-"));
+  await mkdir(path.join(dashboardDist, "assets"));
+  await writeFile(path.join(dashboardDist, "index.html"), "<!doctype html><title>Switchboard</title>");
+  await writeFile(path.join(dashboardDist, "assets", "app-123.js"), "console.log('app')");
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  server = await startServer(
+    {
+      db: database.db,
+      databaseUrl: database.url,
+      events,
+      log: pino({ level: "silent" }),
+      dashboardDist,
+      stripeWebhookSecret: webhookSecret,
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  await events?.stop();
+  await database?.drop();
+});
+
+function httpClient(token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${server.url}/trpc`,
+        transformer: superjson,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+describe("HTTP", () => {
+  it("reports health with the database and schema state, and echoes request ids", async () => {
+    const response = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "req-abc-123" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toBe("req-abc-123");
+    expect(await response.json()).toEqual({ status: "ok", database: "reachable", schema: "ok" });
+    const generated = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "not a valid id!" } });
+    expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("serves tRPC over HTTP with bearer tokens", async () => {
+    const signedUp = await httpClient().auth.signUp.mutate({
+      email: "http@example.com",
+      password: "a-long-password",
+      name: "Http User",
+    });
+    const me = await httpClient(signedUp.token).auth.me.query();
+    expect(me.user.email).toBe("http@example.com");
+    await expect(httpClient().auth.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+  });
+
+  it("serves the dashboard with a client-side-route fallback and real 404s for assets", async () => {
+    const index = await fetch(`${server.url}/`);
+    expect(index.headers.get("content-type")).toContain("text/html");
+    expect(await index.text()).toContain("<title>Switchboard</title>");
+    expect(await (await fetch(`${server.url}/requests/board`)).text()).toContain("<title>Switchboard</title>");
+    const asset = await fetch(`${server.url}/assets/app-123.js`);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+    const traversal = await fetch(`${server.url}/%2e%2e/%2e%2e/%2e%2e/etc/passwd`);
+    expect(await traversal.text()).not.toContain("root:");
+  });
+});
+
+describe("WebSocket", () => {
+  it("authenticates with connectionParams and answers over the socket", async () => {
+    const { token } = await httpClient().auth.signUp.mutate({
+      email: "ws@example.com",
+      password: "a-long-password",
+      name: "Ws User",
+    });
+    const wsClient = createWSClient({
+      url: `${server.url.replace("http", "ws")}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: () => ({ token }),
+      keepAlive: { enabled: true },
+    });
+    try {
+      const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+      expect((await client.auth.me.query()).user.email).toBe("ws@example.com");
+    } finally {
+      wsClient.close();
+    }
+  });
+
+  it("refuses WebSocket upgrades on other paths", async () => {
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/elsewhere`);
+    const outcome = await new Promise((resolve) => {
+      socket.on("open", () => resolve("open"));
+      socket.on("error", () => resolve("refused"));
+    });
+    expect(outcome).toBe("refused");
+  });
+});
+
+describe("Stripe webhook", () => {
+  const post = (payload: string, signature: string) =>
+    fetch(`${server.url}/webhooks/stripe`, {
+      method: "POST",
+      body: payload,
+      headers: { "stripe-signature": signature, "content-type": "application/json" },
+    });
+
+  it("rejects a bad signature and records nothing", async () => {
+    const payload = JSON.stringify({
+      id: "evt_bad",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: {} },
+    });
+    const response = await post(payload, signStripeWebhook(payload, "whsec_wrong"));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "Invalid Stripe signature." });
+    expect(await database.db.stripeWebhookEvent.count({ where: { id: "evt_bad" } })).toBe(0);
+  });
+
+  it("accepts a signed event once and treats a replay as a duplicate", async () => {
+    const payload = JSON.stringify({
+      id: "evt_1",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: "cs_1" } },
+    });
+    const first = await post(payload, signStripeWebhook(payload, webhookSecret));
+    expect(await first.json()).toEqual({ received: true, duplicate: false });
+    const replay = await post(payload, signStripeWebhook(payload, webhookSecret));
+    expect(await replay.json()).toEqual({ received: true, duplicate: true });
+    const stored = await database.db.stripeWebhookEvent.findMany({ where: { id: "evt_1" } });
+    expect(stored).toEqual([expect.objectContaining({ type: "checkout.session.completed" })]);
+  });
+});

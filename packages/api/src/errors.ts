@@ -1,0 +1,145 @@
+// Stable machine codes for every failure a client can see. The message is for people (plain
+// language); the code is for programs (the dashboard branches on it, tests assert it).
+import { randomBytes } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import type pino from "pino";
+import { fieldErrorsOf, z } from "./validation-messages.ts";
+
+export type AppErrorCode =
+  | "UNAUTHENTICATED"
+  | "SESSION_EXPIRED"
+  | "FORBIDDEN_ROLE"
+  | "INVALID_CREDENTIALS"
+  | "EMAIL_TAKEN"
+  | "VALIDATION_FAILED"
+  | "NOT_FOUND"
+  | "SCHEMA_NOT_MIGRATED"
+  | "RATE_LIMITED"
+  | "REQUEST_ALREADY_ACCEPTED"
+  | "REQUEST_NOT_PENDING"
+  | "TRY_AGAIN"
+  | "ONBOARDING_IN_PROGRESS"
+  | "INTERNAL";
+
+type TRPCCode = TRPCError["code"];
+
+const defaultTrpcCode: Record<AppErrorCode, TRPCCode> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  SESSION_EXPIRED: "UNAUTHORIZED",
+  FORBIDDEN_ROLE: "FORBIDDEN",
+  INVALID_CREDENTIALS: "UNAUTHORIZED",
+  EMAIL_TAKEN: "CONFLICT",
+  VALIDATION_FAILED: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  SCHEMA_NOT_MIGRATED: "INTERNAL_SERVER_ERROR",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  REQUEST_ALREADY_ACCEPTED: "CONFLICT",
+  REQUEST_NOT_PENDING: "CONFLICT",
+  TRY_AGAIN: "CONFLICT",
+  ONBOARDING_IN_PROGRESS: "CONFLICT",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+/** Carries the machine code through TRPCError's `cause`, where the formatter finds it. */
+export class AppErrorCause extends Error {
+  constructor(readonly appCode: AppErrorCode) {
+    super(appCode);
+    this.name = "AppErrorCause";
+  }
+}
+
+export function appError(appCode: AppErrorCode, message: string, trpcCode: TRPCCode = defaultTrpcCode[appCode]) {
+  return new TRPCError({ code: trpcCode, message, cause: new AppErrorCause(appCode) });
+}
+
+export const SCHEMA_NOT_MIGRATED_MESSAGE =
+  "The database is not up to date. An operator needs to run `pnpm db:migrate`.";
+
+function* causeChain(error: unknown): Generator<Record<string, unknown>> {
+  // Prisma's driver-adapter errors nest the PostgreSQL error a few levels down.
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < 10) {
+    const current = pending.shift();
+    if (!current || typeof current !== "object" || seen.has(current)) continue;
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    yield record;
+    const meta = record.meta as Record<string, unknown> | undefined;
+    pending.push(record.cause, meta?.driverAdapterError);
+  }
+}
+
+/** Prisma (P2021 table / P2022 column missing) or PostgreSQL (42P01, 42703, 42704) schema errors. */
+export function isSchemaMissingError(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const code = link.code ?? link.originalCode;
+    if (code === "P2021" || code === "P2022" || code === "42P01" || code === "42703" || code === "42704") return true;
+    if (link.kind === "TableDoesNotExist" || link.kind === "ColumnNotFound") return true;
+  }
+  return false;
+}
+
+/** Prisma's unique-constraint violation (P2002) or PostgreSQL's 23505. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const code = link.code ?? link.originalCode;
+    if (code === "P2002" || code === "23505" || link.kind === "UniqueConstraintViolation") return true;
+  }
+  return false;
+}
+
+export interface UserFacingError {
+  appCode: AppErrorCode;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+/** tRPC's own errors (unknown procedure, unparseable body, …) carry no machine code; derive one. */
+const appCodeForTrpcCode: Partial<Record<TRPCCode, AppErrorCode>> = {
+  UNAUTHORIZED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN_ROLE",
+  NOT_FOUND: "NOT_FOUND",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  BAD_REQUEST: "VALIDATION_FAILED",
+  PARSE_ERROR: "VALIDATION_FAILED",
+  PAYLOAD_TOO_LARGE: "VALIDATION_FAILED",
+  UNPROCESSABLE_CONTENT: "VALIDATION_FAILED",
+  UNSUPPORTED_MEDIA_TYPE: "VALIDATION_FAILED",
+  METHOD_NOT_SUPPORTED: "VALIDATION_FAILED",
+};
+
+function validationSummary(fieldErrors: Record<string, string[]>): string {
+  const fields = Object.keys(fieldErrors).filter(Boolean);
+  if (fields.length === 0) return fieldErrors[""]?.[0] ?? "Please check what you entered.";
+  const first = fields[0] as string;
+  if (fields.length === 1) return `Please check ${first}: ${fieldErrors[first]?.[0] ?? "it is not valid."}`;
+  return `Please check these fields: ${fields.join(", ")}.`;
+}
+
+/**
+ * What a client may see of an error. Anything unexpected is replaced by a reference; the
+ * detail goes to the log under that reference, so support can find it and nothing leaks.
+ */
+export function toUserFacingError(
+  thrown: unknown,
+  report: { log: pino.Logger; path?: string | undefined },
+): UserFacingError {
+  const error = thrown instanceof TRPCError ? thrown : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: thrown });
+  const { cause } = error;
+  if (cause instanceof AppErrorCause) return { appCode: cause.appCode, message: error.message };
+  if (cause instanceof z.core.$ZodError) {
+    const fieldErrors = fieldErrorsOf(cause);
+    return { appCode: "VALIDATION_FAILED", message: validationSummary(fieldErrors), fieldErrors };
+  }
+  if (isSchemaMissingError(cause ?? error)) {
+    report.log.error({ err: cause ?? error, path: report.path }, "the database schema is missing a table or column");
+    return { appCode: "SCHEMA_NOT_MIGRATED", message: SCHEMA_NOT_MIGRATED_MESSAGE };
+  }
+  if (error.code === "INTERNAL_SERVER_ERROR") {
+    const reference = randomBytes(4).toString("hex");
+    report.log.error({ err: cause ?? error, reference, path: report.path }, "unexpected error");
+    return { appCode: "INTERNAL", message: `Something went wrong — reference ${reference}` };
+  }
+  return { appCode: appCodeForTrpcCode[error.code] ?? "INTERNAL", message: error.message };
+}

@@ -1,0 +1,18 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "./root.ts";
+
+export { hashPassword, verifyPassword } from "./auth/password.ts";
+export {
+  DEFAULT_SESSION_TTL_DAYS,
+  hashSessionToken,
+  newSessionToken,
+  tokenFromAuthorizationHeader,
+} from "./auth/tokens.ts";
+export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
+export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
+export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
+export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export { type Context, type CreateContextOptions, createContext } from "./trpc.ts";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,24 @@
+// Publishing a request's change to both audiences at once: the mechanics' board and the
+// request's own status channel (its customer and mechanic). Always inside the change's transaction.
+import type { Transaction } from "@switchboard/db";
+import type { AppEventBus } from "../live-events.ts";
+import { BOARD_SCOPE } from "./topics.ts";
+
+export interface RequestChange {
+  requestId: string;
+  sessionId: string;
+  status: "accepted" | "cancelled" | "expired";
+  mechanicName: string | null;
+  at: Date;
+}
+
+export async function publishRequestChange(tx: Transaction, events: AppEventBus, change: RequestChange) {
+  await events.publish(tx, "requests.board", BOARD_SCOPE, { kind: change.status, requestId: change.requestId });
+  await events.publish(tx, "requests.status", change.requestId, {
+    requestId: change.requestId,
+    status: change.status,
+    sessionId: change.sessionId,
+    mechanicName: change.mechanicName,
+    at: change.at.toISOString(),
+  });
+}

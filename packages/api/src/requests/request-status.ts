@@ -1,0 +1,65 @@
+// What a customer (or the mechanic who accepted) sees of one request.
+import type { Database } from "@switchboard/db";
+import { appError } from "../errors.ts";
+
+interface Viewer {
+  userId: string;
+  mechanicId: string | null;
+}
+
+/** A request its viewer may see: the customer's own, or one the viewing mechanic accepted. */
+export async function findVisibleRequest(db: Database, viewer: Viewer, requestId: string) {
+  const request = await db.sessionRequest.findFirst({
+    where: {
+      id: requestId,
+      OR: [{ customerId: viewer.userId }, ...(viewer.mechanicId ? [{ mechanicId: viewer.mechanicId }] : [])],
+    },
+    select: {
+      id: true,
+      status: true,
+      createdAt: true,
+      acceptedAt: true,
+      sessionId: true,
+      mechanic: { select: { displayName: true } },
+      session: { select: { intake: true, status: true } },
+    },
+  });
+  if (!request) throw appError("NOT_FOUND", "We couldn't find that request.");
+  const intake = request.session.intake;
+  return {
+    requestId: request.id,
+    status: request.status,
+    sessionId: request.sessionId,
+    sessionStatus: request.session.status,
+    createdAt: request.createdAt.toISOString(),
+    acceptedAt: request.acceptedAt?.toISOString() ?? null,
+    mechanicName: request.mechanic?.displayName ?? null,
+    vehicle: { make: intake.vehicleMake, model: intake.vehicleModel, year: intake.vehicleYear },
+    concern: intake.concern,
+    urgency: intake.urgency,
+    sessionType: intake.sessionType,
+    plan: intake.plan,
+  };
+}
+
+export async function listCustomerRequests(db: Database, customerId: string) {
+  const rows = await db.sessionRequest.findMany({
+    where: { customerId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 20,
+    select: {
+      id: true,
+      status: true,
+      createdAt: true,
+      mechanic: { select: { displayName: true } },
+      session: { select: { intake: true } },
+    },
+  });
+  return rows.map((row) => ({
+    requestId: row.id,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+    mechanicName: row.mechanic?.displayName ?? null,
+    vehicle: `${row.session.intake.vehicleYear} ${row.session.intake.vehicleMake} ${row.session.intake.vehicleModel}`,
+  }));
+}

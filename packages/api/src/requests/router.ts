@@ -1,0 +1,81 @@
+import { lastEventIdSchema } from "@switchboard/events";
+import { liveEvents } from "../live-events.ts";
+import { authedProcedure, mechanicProcedure, router } from "../trpc.ts";
+import { z } from "../validation-messages.ts";
+import { boardInput, boardSubscriptionInput, listBoard } from "./board.ts";
+import { intakeInput, submitIntake } from "./intake.ts";
+import { acceptRequest, cancelRequest } from "./request-lifecycle.ts";
+import { findVisibleRequest, listCustomerRequests } from "./request-status.ts";
+import { BOARD_SCOPE } from "./topics.ts";
+
+const requestIdInput = z.strictObject({ requestId: z.uuid({ error: "This request id is not valid." }) });
+
+const mechanicProfileInput = z.strictObject({
+  displayName: z.string().trim().min(1).max(80),
+  specialties: z.array(z.string().trim().min(1).max(40)).max(12),
+  availability: z.enum(["available", "busy", "offline"]),
+});
+
+export const requestsRouter = router({
+  /** Customer intake: creates the session and its board request atomically. */
+  submit: authedProcedure
+    .input(intakeInput)
+    .mutation(({ ctx, input }) => submitIntake(ctx.db, ctx.events, { id: ctx.user.id, name: ctx.user.name }, input)),
+
+  /** The customer's own recent requests. */
+  mine: authedProcedure.query(({ ctx }) => listCustomerRequests(ctx.db, ctx.user.id)),
+
+  /** One request, for its customer or the mechanic who accepted it; lastEventId to subscribe from. */
+  get: authedProcedure.input(requestIdInput).query(async ({ ctx, input }) => {
+    const lastEventId = ctx.events.headEventId();
+    const mechanic = await ctx.db.mechanic.findUnique({ where: { userId: ctx.user.id }, select: { id: true } });
+    const request = await findVisibleRequest(
+      ctx.db,
+      { userId: ctx.user.id, mechanicId: mechanic?.id ?? null },
+      input.requestId,
+    );
+    return { ...request, lastEventId };
+  }),
+
+  cancel: authedProcedure
+    .input(requestIdInput)
+    .mutation(({ ctx, input }) => cancelRequest(ctx.db, ctx.events, ctx.user.id, input.requestId)),
+
+  /** Live status of one request, authorized like `get` before any event is sent. */
+  onStatus: authedProcedure
+    .input(requestIdInput.extend({ lastEventId: lastEventIdSchema }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const mechanic = await ctx.db.mechanic.findUnique({ where: { userId: ctx.user.id }, select: { id: true } });
+      await findVisibleRequest(ctx.db, { userId: ctx.user.id, mechanicId: mechanic?.id ?? null }, input.requestId);
+      yield* liveEvents(ctx, "requests.status", input.requestId, { lastEventId: input.lastEventId, signal });
+    }),
+
+  /** The mechanics' board: pending requests, newest first; lastEventId to subscribe from. */
+  board: mechanicProcedure.input(boardInput).query(async ({ ctx, input }) => {
+    const lastEventId = ctx.events.headEventId();
+    return { ...(await listBoard(ctx.db, input)), lastEventId };
+  }),
+
+  onBoard: mechanicProcedure.input(boardSubscriptionInput).subscription(async function* ({ ctx, input, signal }) {
+    yield* liveEvents(ctx, "requests.board", BOARD_SCOPE, { lastEventId: input.lastEventId, signal });
+  }),
+
+  accept: mechanicProcedure
+    .input(requestIdInput)
+    .mutation(({ ctx, input }) => acceptRequest(ctx.db, ctx.events, ctx.mechanic, input.requestId)),
+
+  mechanicProfile: mechanicProcedure.query(({ ctx }) => {
+    const { displayName, specialties, availability } = ctx.mechanic;
+    return { mechanicId: ctx.mechanic.id, displayName, specialties, availability };
+  }),
+
+  updateMechanicProfile: mechanicProcedure.input(mechanicProfileInput).mutation(async ({ ctx, input }) => {
+    const updated = await ctx.db.mechanic.update({ where: { id: ctx.mechanic.id }, data: input });
+    return {
+      mechanicId: updated.id,
+      displayName: updated.displayName,
+      specialties: updated.specialties,
+      availability: updated.availability,
+    };
+  }),
+});

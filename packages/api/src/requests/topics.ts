@@ -1,0 +1,31 @@
+// The requests product's live events. Payloads are JSON (stored in the outbox as jsonb).
+import { z } from "zod";
+
+export const boardCard = z.object({
+  requestId: z.uuid(),
+  createdAt: z.iso.datetime(),
+  customerName: z.string(),
+  vehicle: z.object({ make: z.string(), model: z.string(), year: z.number().int() }),
+  concern: z.string(),
+  urgency: z.enum(["low", "normal", "high", "emergency"]),
+  sessionType: z.enum(["chat", "video"]),
+  plan: z.enum(["basic", "standard", "premium"]),
+});
+
+export const requestTopics = {
+  /** Every mechanic's board (scope "board"): a card appears, or disappears for a reason. */
+  "requests.board": z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("created"), card: boardCard }),
+    z.object({ kind: z.enum(["accepted", "cancelled", "expired"]), requestId: z.uuid() }),
+  ]),
+  /** One request's status for its customer and mechanic (scope: the request id). */
+  "requests.status": z.object({
+    requestId: z.uuid(),
+    status: z.enum(["pending", "accepted", "cancelled", "expired"]),
+    sessionId: z.uuid(),
+    mechanicName: z.string().nullable(),
+    at: z.iso.datetime(),
+  }),
+};
+
+export const BOARD_SCOPE = "board";

@@ -1,0 +1,14 @@
+import { authRouter } from "./auth/router.ts";
+import { requestsRouter } from "./requests/router.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+/** Every product's router; the dashboard's types come from this one object. */
+export const appRouter = router({
+  auth: authRouter,
+  requests: requestsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls without HTTP (seed scripts, tests): `createCaller(await createContext(...))`. */
+export const createCaller = createCallerFactory(appRouter);

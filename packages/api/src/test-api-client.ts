@@ -1,0 +1,73 @@
+// For tests: a real tRPC client whose `fetch` is served in-process by the fetch adapter, so
+// every call goes through HTTP encoding, createContext and the error formatter exactly as in
+// production, without opening a port.
+import { randomUUID } from "node:crypto";
+import type { Database } from "@switchboard/db";
+import { createTRPCClient, httpLink, type TRPCLink } from "@trpc/client";
+import type { AnyTRPCRouter } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import pino from "pino";
+import superjson from "superjson";
+import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
+import type { AppEventBus } from "./live-events.ts";
+import type { AppRouter } from "./root.ts";
+import { createContext } from "./trpc.ts";
+
+export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
+  router: TRouter;
+  db: Database;
+  log?: pino.Logger;
+  sessionTtlDays?: number;
+  /** Needed by procedures that publish or subscribe; tests of other procedures may leave it out. */
+  events?: AppEventBus;
+}
+
+/** Stands in for the bus in tests that never publish: any use says so plainly. */
+const noEventBus = new Proxy({} as AppEventBus, {
+  get(_, property) {
+    throw new Error(`this test API was created without an event bus (used: ${String(property)})`);
+  },
+});
+
+export interface CapturedLog {
+  log: pino.Logger;
+  entries: Record<string, unknown>[];
+}
+
+/** A pino logger that keeps its JSON lines in memory, so tests can read what was logged. */
+export function captureLog(): CapturedLog {
+  const entries: Record<string, unknown>[] = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => entries.push(JSON.parse(line)) });
+  return { log, entries };
+}
+
+export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOptions<TRouter>) {
+  const log = options.log ?? pino({ level: "silent" });
+  const handle = (request: Request) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: request,
+      router: options.router,
+      createContext: ({ req }) =>
+        createContext({
+          db: options.db,
+          log,
+          token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
+          requestId: randomUUID(),
+          sessionTtlDays: options.sessionTtlDays,
+          events: options.events ?? noEventBus,
+        }),
+    });
+  /** A client sending `authorization` exactly as given (a token becomes `Bearer <token>`). */
+  return function client(auth: { token: string } | { authorization: string } | null = null) {
+    const authorization = auth === null ? null : "token" in auth ? `Bearer ${auth.token}` : auth.authorization;
+    // Every router here is built by the same initTRPC (superjson), so AppRouter's link type fits them all.
+    const link = httpLink<AppRouter>({
+      url: "http://switchboard.test/trpc",
+      transformer: superjson,
+      headers: () => (authorization ? { authorization } : {}),
+      fetch: (input, init) => handle(new Request(input as string | URL | Request, init as RequestInit)),
+    }) as unknown as TRPCLink<TRouter>;
+    return createTRPCClient<TRouter>({ links: [link] });
+  };
+}

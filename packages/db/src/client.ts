@@ -1,0 +1,17 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.ts";
+
+export type Database = PrismaClient;
+/** The client handed to a Prisma interactive transaction callback. */
+export type Transaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface DatabaseOptions {
+  /** Connection pool size for this process (node-postgres `max`). */
+  poolSize?: number;
+}
+
+/** A Prisma client over node-postgres (no native engine). One per process, closed with `$disconnect()`. */
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  return new PrismaClient({ adapter });
+}

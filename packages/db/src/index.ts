@@ -1,0 +1,8 @@
+export { createDatabase, type Database, type DatabaseOptions, type Transaction } from "./client.ts";
+export { type DatabaseLocation, defaultDataDir, locateDatabase } from "./database-url.ts";
+export { checkDrift, type Difference, type DriftReport, formatDriftReport } from "./drift.ts";
+export { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "./embedded.ts";
+export * from "./generated/prisma/client.ts";
+export { type MigrateResult, MigrationError, markRolledBack, migrate } from "./migrate.ts";
+export { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
+export { DEMO_ACCOUNTS, DEMO_ORGANIZATION_SLUG, formatDemoAccounts, seedDemoData } from "./seed.ts";

@@ -1,0 +1,112 @@
+// Demo data so a fresh `pnpm start` is usable at once: one account per role, a demo
+// organization with an agent, two mechanics, and a coaching user. Idempotent: it runs
+// once per database (keyed on the demo organization's slug) and never touches other rows.
+import type { Database } from "./client.ts";
+import { hashPassword } from "./password.ts";
+
+export const DEMO_ORGANIZATION_SLUG = "demo-motors";
+
+/** Known demo credentials, printed at start and used by the e2e tests. Local demo data only. */
+export const DEMO_ACCOUNTS = {
+  customer: { email: "customer@demo.switchboard.dev", password: "demo-customer-pass", name: "Casey Customer" },
+  mechanic: { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Maya Torres" },
+  secondMechanic: { email: "mechanic2@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Sam Okafor" },
+  owner: { email: "owner@demo.switchboard.dev", password: "demo-owner-pass", name: "Olivia Owner" },
+  coaching: { email: "coach@demo.switchboard.dev", password: "demo-coach-pass", name: "Jordan Founder" },
+  admin: { email: "admin@demo.switchboard.dev", password: "demo-admin-pass", name: "Ada Admin" },
+} as const;
+
+export interface SeedResult {
+  seeded: boolean;
+}
+
+export async function seedDemoData(db: Database): Promise<SeedResult> {
+  const existing = await db.organization.findUnique({ where: { slug: DEMO_ORGANIZATION_SLUG } });
+  if (existing) return { seeded: false };
+
+  const hashes = Object.fromEntries(
+    await Promise.all(
+      Object.entries(DEMO_ACCOUNTS).map(async ([key, account]) => [key, await hashPassword(account.password)] as const),
+    ),
+  ) as Record<keyof typeof DEMO_ACCOUNTS, string>;
+
+  await db.$transaction(async (tx) => {
+    const user = (key: keyof typeof DEMO_ACCOUNTS, role: "customer" | "mechanic" | "admin") =>
+      tx.user.upsert({
+        where: { email: DEMO_ACCOUNTS[key].email },
+        update: {},
+        create: { email: DEMO_ACCOUNTS[key].email, name: DEMO_ACCOUNTS[key].name, passwordHash: hashes[key], role },
+      });
+
+    await user("customer", "customer");
+    await user("admin", "admin");
+    for (const [key, specialties] of [
+      ["mechanic", ["engine", "diagnostics", "electrical"]],
+      ["secondMechanic", ["brakes", "suspension", "hybrid"]],
+    ] as const) {
+      const mechanic = await user(key, "mechanic");
+      await tx.mechanic.upsert({
+        where: { userId: mechanic.id },
+        update: {},
+        create: { userId: mechanic.id, displayName: DEMO_ACCOUNTS[key].name, specialties: [...specialties] },
+      });
+    }
+
+    const owner = await user("owner", "customer");
+    const organization = await tx.organization.create({
+      data: {
+        name: "Demo Motors",
+        slug: DEMO_ORGANIZATION_SLUG,
+        industry: "Automotive repair",
+        website: "https://demo-motors.example",
+        plan: "growth",
+        memberships: { create: { userId: owner.id, role: "owner" } },
+      },
+    });
+    const agent = await tx.agent.create({
+      data: {
+        organizationId: organization.id,
+        name: "Front desk",
+        description: "Answers visitors on demo-motors.example",
+      },
+    });
+    const version = await tx.agentVersion.create({
+      data: {
+        agentId: agent.id,
+        version: 1,
+        status: "published",
+        publishedAt: new Date(),
+        model: "gpt-4o-mini",
+        systemPrompt: "You are the friendly front desk of Demo Motors, a car repair shop. Keep answers short.",
+        allowedDomains: ["demo-motors.example", "localhost"],
+        createdById: owner.id,
+      },
+    });
+    await tx.agent.update({ where: { id: agent.id }, data: { publishedVersionId: version.id } });
+
+    const coach = await user("coaching", "customer");
+    await tx.profile.create({
+      data: { userId: coach.id, displayName: "Jordan", timezone: "Europe/Berlin", onboardingCompleted: true },
+    });
+    await tx.businessProfile.create({
+      data: {
+        userId: coach.id,
+        companyName: "Jordan & Co",
+        role: "Founder",
+        industry: "Software",
+        teamSize: 6,
+        challenges: "Hiring the first sales lead",
+      },
+    });
+    await tx.goal.create({
+      data: { userId: coach.id, title: "Hire a first sales lead", category: "business", progress: 20 },
+    });
+  });
+  return { seeded: true };
+}
+
+export function formatDemoAccounts(): string {
+  return Object.values(DEMO_ACCOUNTS)
+    .map((a) => `  ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.password}`)
+    .join("\n");
+}

@@ -1,0 +1,9 @@
+export { type BusMessage, EventBus, type EventBusOptions, type TopicSchemas, UnknownTopicError } from "./event-bus.ts";
+export {
+  comparePositions,
+  type EventPosition,
+  formatEventId,
+  lastEventIdSchema,
+  parseEventId,
+} from "./event-position.ts";
+export { SlowSubscriberError } from "./subscriber-queue.ts";

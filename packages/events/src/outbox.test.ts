@@ -1,0 +1,48 @@
+import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { formatEventId, START_POSITION } from "./event-position.ts";
+import { deliverableHead, readDeliverable, readScope } from "./outbox.ts";
+
+let database: TestDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // Transaction ids whose decimal spellings sort differently from their values (9 < 10 < 100),
+  // all long finished, inserted out of order.
+  for (const [txId, n] of [
+    [100, 4],
+    [9, 1],
+    [10, 2],
+    [99, 3],
+  ] as const) {
+    await pool.query(
+      "INSERT INTO event_outbox (tx_id, topic, scope, payload) VALUES ($1, 'test.note', 's', $2::jsonb)",
+      [txId, JSON.stringify({ n })],
+    );
+  }
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+const ns = (rows: { payload: unknown }[]) => rows.map((row) => (row.payload as { n: number }).n);
+
+it("reads events in numeric transaction order, not in the order of their spelling", async () => {
+  expect(ns(await readDeliverable(pool, START_POSITION, 10))).toEqual([1, 2, 3, 4]);
+  const [first] = await readDeliverable(pool, START_POSITION, 1);
+  expect(ns(await readDeliverable(pool, first!.position, 10))).toEqual([2, 3, 4]);
+});
+
+it("catches a scope up in the same order, up to the frontier", async () => {
+  const all = await readDeliverable(pool, START_POSITION, 10);
+  expect(ns(await readScope(pool, "test.note", "s", START_POSITION, all[2]!.position, 10))).toEqual([1, 2, 3]);
+});
+
+it("finds the newest deliverable position as the head", async () => {
+  const head = await deliverableHead(pool);
+  expect(head && formatEventId(head)).toMatch(/^100\./);
+});

@@ -1,0 +1,125 @@
+// SQL over the event_outbox table. The one rule that makes delivery safe against
+// out-of-order commits: rows are read only when their transaction id is below the oldest
+// transaction still running (pg_snapshot_xmin of the reader's snapshot). Every transaction
+// below that horizon has finished, so no row can later appear behind a cursor that has
+// passed it; rows of still-running or just-committed transactions above it wait a moment.
+import type { Transaction } from "@switchboard/db";
+import type pg from "pg";
+import type { EventPosition } from "./event-position.ts";
+
+export interface OutboxRow {
+  position: EventPosition;
+  topic: string;
+  scope: string;
+  payload: unknown;
+  createdAt: Date;
+}
+
+interface RawRow {
+  tx_id: string;
+  id: string;
+  topic: string;
+  scope: string;
+  payload: unknown;
+  created_at: Date;
+}
+
+const toRow = (r: RawRow): OutboxRow => ({
+  position: { txId: BigInt(r.tx_id), id: BigInt(r.id) },
+  topic: r.topic,
+  scope: r.scope,
+  payload: r.payload,
+  createdAt: r.created_at,
+});
+
+const SAFE = "e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+// Positions are selected as text (bigint exceeds JS numbers). Every ORDER BY names the
+// table's columns as e.tx_id / e.id: a bare `tx_id` would order by the text output column.
+const COLUMNS = "e.tx_id::text AS tx_id, e.id::text AS id, e.topic, e.scope, e.payload, e.created_at";
+
+/** Inside the caller's transaction: the event commits or rolls back with the change. */
+export async function insertEvent(
+  tx: Transaction,
+  topic: string,
+  scope: string,
+  payload: unknown,
+): Promise<EventPosition> {
+  const [row] = await tx.$queryRaw<{ tx_id: string; id: string }[]>`
+    INSERT INTO event_outbox (topic, scope, payload) VALUES (${topic}, ${scope}, ${JSON.stringify(payload)}::jsonb)
+    RETURNING tx_id::text, id::text`;
+  if (!row) throw new Error("event_outbox insert returned no row");
+  return { txId: BigInt(row.tx_id), id: BigInt(row.id) };
+}
+
+/** The next deliverable rows of every topic after `after`, in delivery order. */
+export async function readDeliverable(db: pg.Pool, after: EventPosition, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.query<RawRow>(
+    `SELECT ${COLUMNS} FROM event_outbox e
+      WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND ${SAFE}
+      ORDER BY e.tx_id, e.id LIMIT $3`,
+    [after.txId.toString(), after.id.toString(), limit],
+  );
+  return rows.map(toRow);
+}
+
+/** Whether committed rows after `after` are held back by an older running transaction. */
+export async function hasWithheld(db: pg.Pool, after: EventPosition): Promise<boolean> {
+  const { rows } = await db.query<{ withheld: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM event_outbox e
+      WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND NOT ${SAFE}) AS withheld`,
+    [after.txId.toString(), after.id.toString()],
+  );
+  return rows[0]?.withheld ?? false;
+}
+
+/** The last deliverable position right now: where a process that just started begins. */
+export async function deliverableHead(db: pg.Pool): Promise<EventPosition | null> {
+  const { rows } = await db.query<{ tx_id: string; id: string }>(
+    `SELECT e.tx_id::text, e.id::text FROM event_outbox e WHERE ${SAFE} ORDER BY e.tx_id DESC, e.id DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { txId: BigInt(row.tx_id), id: BigInt(row.id) } : null;
+}
+
+/** One topic and scope's rows in (after, upTo], for a resuming subscriber's catch-up. */
+export async function readScope(
+  db: pg.Pool,
+  topic: string,
+  scope: string,
+  after: EventPosition,
+  upTo: EventPosition,
+  limit: number,
+): Promise<OutboxRow[]> {
+  const { rows } = await db.query<RawRow>(
+    `SELECT ${COLUMNS} FROM event_outbox e
+      WHERE e.topic = $1 AND e.scope = $2
+        AND (e.tx_id, e.id) > ($3::bigint, $4::bigint) AND (e.tx_id, e.id) <= ($5::bigint, $6::bigint)
+      ORDER BY e.tx_id, e.id LIMIT $7`,
+    [topic, scope, after.txId.toString(), after.id.toString(), upTo.txId.toString(), upTo.id.toString(), limit],
+  );
+  return rows.map(toRow);
+}
+
+/**
+ * Whether a resume from `position` can be served from the outbox. Pruning removes a prefix in
+ * delivery order, so if any row at or before the position is still there, nothing after it
+ * was pruned. The start position is always servable.
+ */
+export async function isRetained(db: pg.Pool, position: EventPosition): Promise<boolean> {
+  if (position.txId === 0n && position.id === 0n) return true;
+  const { rows } = await db.query<{ retained: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM event_outbox WHERE (tx_id, id) <= ($1::bigint, $2::bigint)) AS retained`,
+    [position.txId.toString(), position.id.toString()],
+  );
+  return rows[0]?.retained ?? false;
+}
+
+/** Deletes a prefix (in delivery order) of rows older than the cutoff. Safe to run anywhere, any time. */
+export async function pruneOlderThan(db: pg.Pool, cutoff: Date): Promise<number> {
+  const result = await db.query(
+    `DELETE FROM event_outbox WHERE (tx_id, id) <= (
+       SELECT e.tx_id, e.id FROM event_outbox e WHERE e.created_at < $1 AND ${SAFE} ORDER BY e.tx_id DESC, e.id DESC LIMIT 1)`,
+    [cutoff],
+  );
+  return result.rowCount ?? 0;
+}

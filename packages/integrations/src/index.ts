@@ -1,0 +1,9 @@
+export { createOpenAIClient, type OpenAIClient, type OpenAIConfig } from "./openai.ts";
+export {
+  createStripeClient,
+  type StripeClient,
+  type StripeConfig,
+  type StripeEvent,
+  StripeSignatureError,
+  verifyStripeWebhook,
+} from "./stripe.ts";

@@ -1,0 +1,81 @@
+// End-to-end tests: the real server (which serves the built dashboard) in Debian's Chromium.
+// `pnpm test:e2e` builds the dashboard first; the server starts its own embedded PostgreSQL
+// in a fresh directory per run, or uses DATABASE_URL when it is set.
+import { existsSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const port = 4173;
+const baseURL = `http://127.0.0.1:${port}`;
+
+// The system Chromium when there is one (CI, our machines); otherwise Playwright's own build,
+// on a developer machine that has installed it.
+const systemChromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
+
+// Playwright loads this file in the runner and again in every worker; the runner picks the
+// directory and the workers inherit it, so they all agree. Only the runner removes it, at exit,
+// after the server (and its PostgreSQL) has been stopped.
+const dataDirVariable = "SWITCHBOARD_E2E_DATA_DIR";
+let dataDir = process.env[dataDirVariable];
+if (!dataDir) {
+  const freshDir = path.join(os.tmpdir(), `switchboard-e2e-${Date.now()}`);
+  process.env[dataDirVariable] = freshDir;
+  process.on("exit", () => rmSync(freshDir, { recursive: true, force: true }));
+  dataDir = freshDir;
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: "list",
+  forbidOnly: Boolean(process.env.CI),
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath,
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "pnpm --filter @switchboard/server start",
+    url: `${baseURL}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SWITCHBOARD_DATA_DIR: dataDir,
+      // The tests sign in as the demo accounts, so a DATABASE_URL database gets them too
+      // (both default to on only for embedded PostgreSQL).
+      MIGRATE_ON_START: "true",
+      SEED_DEMO_DATA: "true",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM runs the server's ordered shutdown, which stops embedded PostgreSQL cleanly.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+  },
+});

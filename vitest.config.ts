@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+
+// One vitest run for every package. Integration tests get a real PostgreSQL:
+// packages/testing/src/global-setup.ts starts embedded PostgreSQL when DATABASE_URL is
+// unset, migrates a template database once, and each test file clones its own database.
+export default defineConfig({
+  test: {
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "apps/server/src/**/*.test.ts",
+      "apps/server/test/**/*.test.ts",
+    ],
+    globalSetup: ["packages/testing/src/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
