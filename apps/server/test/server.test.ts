@@ -110,6 +110,63 @@ describe("WebSocket", () => {
     }
   });
 
+  it("refuses live updates a person may not see, and a malformed lastEventId, before any event is sent", async () => {
+    const signUp = (email: string) =>
+      httpClient().auth.signUp.mutate({ email, password: "a-long-password", name: email.split("@")[0]! });
+    const owner = await signUp("owner-live@example.com");
+    const other = await signUp("other-live@example.com");
+    const { requestId } = await httpClient(owner.token).requests.submit.mutate({
+      vehicle: { make: "Kia", model: "Niro", year: 2021 },
+      concern: "The battery warning light stays on after starting.",
+      urgency: "normal",
+      sessionType: "chat",
+      plan: "basic",
+    });
+    const wsClient = createWSClient({
+      url: `${server.url.replace("http", "ws")}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: () => ({ token: other.token }),
+    });
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+    const outcome = (subscribe: (handlers: { onData(): void; onError(e: unknown): void }) => unknown) =>
+      new Promise<{ data: number; error: { code?: string; message: string } }>((resolve) => {
+        let data = 0;
+        subscribe({
+          onData: () => data++,
+          onError: (error) => {
+            const e = error as { message: string; data?: { code?: string } };
+            resolve({ data, error: { code: e.data?.code, message: e.message } });
+          },
+        });
+      });
+    try {
+      const status = await outcome((handlers) =>
+        client.requests.onStatus.subscribe({ requestId, lastEventId: null }, handlers),
+      );
+      expect(status).toEqual({ data: 0, error: { code: "FORBIDDEN", message: "You can't follow this request." } });
+      const board = await outcome((handlers) => client.requests.onBoard.subscribe({ lastEventId: null }, handlers));
+      expect(board.data).toBe(0);
+      expect(board.error.code).toBe("FORBIDDEN");
+      const ownerSocket = createWSClient({
+        url: `${server.url.replace("http", "ws")}/trpc`,
+        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        connectionParams: () => ({ token: owner.token }),
+      });
+      const ownerClient = createTRPCClient<AppRouter>({
+        links: [wsLink({ client: ownerSocket, transformer: superjson })],
+      });
+      const malformed = await outcome((handlers) =>
+        ownerClient.requests.onStatus.subscribe({ requestId, lastEventId: "1; DROP TABLE" }, handlers),
+      );
+      ownerSocket.close();
+      expect(malformed.data).toBe(0);
+      expect(malformed.error.code).toBe("BAD_REQUEST");
+      expect(malformed.error.message).not.toMatch(/zod|invalid_|regex/i);
+    } finally {
+      wsClient.close();
+    }
+  });
+
   it("refuses WebSocket upgrades on other paths", async () => {
     const socket = new WebSocket(`${server.url.replace("http", "ws")}/elsewhere`);
     const outcome = await new Promise((resolve) => {

@@ -7,13 +7,27 @@ interface Viewer {
   mechanicId: string | null;
 }
 
+/** Who may see a request: its customer, or the mechanic who accepted it. */
+const visibleTo = (viewer: Viewer, requestId: string) => ({
+  id: requestId,
+  OR: [{ customerId: viewer.userId }, ...(viewer.mechanicId ? [{ mechanicId: viewer.mechanicId }] : [])],
+});
+
+export async function viewerOf(db: Database, user: { id: string }): Promise<Viewer> {
+  const mechanic = await db.mechanic.findUnique({ where: { userId: user.id }, select: { id: true } });
+  return { userId: user.id, mechanicId: mechanic?.id ?? null };
+}
+
+/** Before any live event of a request is sent: refuse anyone who may not see it. */
+export async function assertMayFollowRequest(db: Database, viewer: Viewer, requestId: string): Promise<void> {
+  const visible = await db.sessionRequest.count({ where: visibleTo(viewer, requestId) });
+  if (!visible) throw appError("FORBIDDEN_RESOURCE", "You can't follow this request.");
+}
+
 /** A request its viewer may see: the customer's own, or one the viewing mechanic accepted. */
 export async function findVisibleRequest(db: Database, viewer: Viewer, requestId: string) {
   const request = await db.sessionRequest.findFirst({
-    where: {
-      id: requestId,
-      OR: [{ customerId: viewer.userId }, ...(viewer.mechanicId ? [{ mechanicId: viewer.mechanicId }] : [])],
-    },
+    where: visibleTo(viewer, requestId),
     select: {
       id: true,
       status: true,

@@ -5,7 +5,7 @@ import { z } from "../validation-messages.ts";
 import { boardInput, boardSubscriptionInput, listBoard } from "./board.ts";
 import { intakeInput, submitIntake } from "./intake.ts";
 import { acceptRequest, cancelRequest } from "./request-lifecycle.ts";
-import { findVisibleRequest, listCustomerRequests } from "./request-status.ts";
+import { assertMayFollowRequest, findVisibleRequest, listCustomerRequests, viewerOf } from "./request-status.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 const requestIdInput = z.strictObject({ requestId: z.uuid({ error: "This request id is not valid." }) });
@@ -28,12 +28,7 @@ export const requestsRouter = router({
   /** One request, for its customer or the mechanic who accepted it; lastEventId to subscribe from. */
   get: authedProcedure.input(requestIdInput).query(async ({ ctx, input }) => {
     const lastEventId = ctx.events.headEventId();
-    const mechanic = await ctx.db.mechanic.findUnique({ where: { userId: ctx.user.id }, select: { id: true } });
-    const request = await findVisibleRequest(
-      ctx.db,
-      { userId: ctx.user.id, mechanicId: mechanic?.id ?? null },
-      input.requestId,
-    );
+    const request = await findVisibleRequest(ctx.db, await viewerOf(ctx.db, ctx.user), input.requestId);
     return { ...request, lastEventId };
   }),
 
@@ -45,8 +40,7 @@ export const requestsRouter = router({
   onStatus: authedProcedure
     .input(requestIdInput.extend({ lastEventId: lastEventIdSchema }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const mechanic = await ctx.db.mechanic.findUnique({ where: { userId: ctx.user.id }, select: { id: true } });
-      await findVisibleRequest(ctx.db, { userId: ctx.user.id, mechanicId: mechanic?.id ?? null }, input.requestId);
+      await assertMayFollowRequest(ctx.db, await viewerOf(ctx.db, ctx.user), input.requestId);
       yield* liveEvents(ctx, "requests.status", input.requestId, { lastEventId: input.lastEventId, signal });
     }),
 

@@ -1,0 +1,154 @@
+// Two real server processes on one database: a mutation through instance A reaches a
+// WebSocket subscriber on instance B; when B is killed with SIGKILL, the client resumes on A
+// from its last event id and loses nothing (checked against the outbox itself).
+import type { AppRouter } from "@switchboard/api";
+import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import { createTRPCClient, createWSClient, httpLink, type TRPCClient, wsLink } from "@trpc/client";
+import superjson from "superjson";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type ChildServer, startChildServer } from "./child-server.ts";
+
+let database: TestDatabase;
+const children: ChildServer[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const child of children) if (child.process.exitCode === null) child.process.kill("SIGKILL");
+  await Promise.all(children.map((child) => child.exited));
+  await database.drop();
+});
+
+async function startInstance(): Promise<{ child: ChildServer; url: string }> {
+  const child = startChildServer({ DATABASE_URL: database.url, SEED_DEMO_DATA: "true", LOG_LEVEL: "warn" });
+  children.push(child);
+  return { child, url: await child.ready };
+}
+
+function http(url: string, token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+/** A mechanic's live board on one instance, collecting (event id, payload) pairs. */
+function watchBoard(url: string, token: string, lastEventId: string) {
+  const wsClient = createWSClient({
+    url: `${url.replace("http", "ws")}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: () => ({ token }),
+    retryDelayMs: () => 100,
+  });
+  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
+    links: [wsLink({ client: wsClient, transformer: superjson })],
+  });
+  const received: { id: string; kind: string; requestId: string }[] = [];
+  let started = false;
+  const subscription = client.requests.onBoard.subscribe(
+    { lastEventId },
+    {
+      onStarted: () => {
+        started = true;
+      },
+      onData: ({ id, data }) => {
+        if (data.type !== "event") throw new Error(`unexpected ${data.type}`);
+        const payload = data.payload;
+        received.push({
+          id,
+          kind: payload.kind,
+          requestId: payload.kind === "created" ? payload.card.requestId : payload.requestId,
+        });
+      },
+    },
+  );
+  return {
+    received,
+    get started() {
+      return started;
+    },
+    close() {
+      subscription.unsubscribe();
+      wsClient.close();
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const intake = (model: string) => ({
+  vehicle: { make: "Volvo", model, year: 2019 },
+  concern: "Grinding noise from the front brakes when stopping.",
+  urgency: "normal" as const,
+  sessionType: "chat" as const,
+  plan: "standard" as const,
+});
+
+async function newCustomer(url: string, n: number) {
+  const { token } = await http(url).auth.signUp.mutate({
+    email: `multi-${n}-${Date.now()}@example.com`,
+    password: "a-long-password",
+    name: `Customer ${n}`,
+  });
+  return http(url, token);
+}
+
+it("delivers across instances, and a client resumes on another instance after SIGKILL without losing events", async () => {
+  const a = await startInstance();
+  const b = await startInstance();
+  const { token: mechanicToken } = await http(a.url).auth.signIn.mutate({
+    email: "mechanic@demo.switchboard.dev",
+    password: "demo-mechanic-pass",
+  });
+
+  // The board query on B gives the position to subscribe from, then B pushes live.
+  const { lastEventId: head } = await http(b.url, mechanicToken).requests.board.query({});
+  const onB = watchBoard(b.url, mechanicToken, head);
+  await waitFor(() => onB.started, "the subscription on B to start");
+
+  const first = await (await newCustomer(a.url, 1)).requests.submit.mutate(intake("V60"));
+  await waitFor(() => onB.received.some((e) => e.requestId === first.requestId), "A's intake to reach B");
+
+  // B dies without a goodbye; meanwhile A keeps committing (a new customer's intake, and a
+  // second intake from the first customer, which cancels their older request).
+  b.child.process.kill("SIGKILL");
+  await b.child.exited;
+  onB.close();
+  const lastSeen = onB.received.at(-1)!.id;
+  const customer2 = await newCustomer(a.url, 2);
+  const second = await customer2.requests.submit.mutate(intake("XC40"));
+  const third = await customer2.requests.submit.mutate(intake("XC90"));
+
+  const onA = watchBoard(a.url, mechanicToken, lastSeen);
+  const missed = await database.db.$queryRaw<{ id: string }[]>`
+    SELECT tx_id::text || '.' || id::text AS id FROM event_outbox e
+     WHERE e.topic = 'requests.board' AND (e.tx_id, e.id) > (${BigInt(lastSeen.split(".")[0]!)}, ${BigInt(lastSeen.split(".")[1]!)})
+     ORDER BY e.tx_id, e.id`;
+  expect(missed.length).toBe(3);
+  await waitFor(() => onA.received.length >= missed.length, "the missed events on A");
+  const fourth = await (await newCustomer(a.url, 3)).requests.submit.mutate(intake("S90"));
+  await waitFor(() => onA.received.some((e) => e.requestId === fourth.requestId), "a live event on A");
+  onA.close();
+
+  expect(onA.received.map((e) => e.id).slice(0, missed.length)).toEqual(missed.map((row) => row.id));
+  expect(onA.received.map((e) => [e.kind, e.requestId])).toEqual([
+    ["created", second.requestId],
+    ["cancelled", second.requestId],
+    ["created", third.requestId],
+    ["created", fourth.requestId],
+  ]);
+  expect(new Set(onA.received.map((e) => e.id)).size).toBe(onA.received.length);
+}, 90_000);
