@@ -1,44 +1,142 @@
-// Form pieces shared by the sign-in and sign-up pages: every input has a visible <label>, and
-// its field errors are tied to it (aria-describedby) so screen readers read them with the input.
-import { type InputHTMLAttributes, useId } from "react";
+// Form pieces shared by the dashboard's forms: every control has a visible <label> (or, for a
+// group of radio buttons, a <legend>), and its field errors are tied to it (aria-describedby)
+// so screen readers read them with the control.
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
-type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name"> & {
-  label: string;
-  name: string;
-  /** A standing explanation under the input, e.g. a password rule. */
-  hint?: string;
+interface FieldText {
+  /** A standing explanation under the control, e.g. a password rule. */
+  hint?: string | undefined;
   errors?: string[] | undefined;
-};
+}
 
-export function TextField({ label, name, hint, errors, ...input }: TextFieldProps) {
+/** Ids for a control's hint and errors, and the aria-describedby that names whichever exist. */
+function useFieldDescription({ hint, errors }: FieldText) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-errors`;
   const hasErrors = Boolean(errors?.length);
   const describedBy = [hint ? hintId : null, hasErrors ? errorId : null].filter(Boolean).join(" ");
+  return {
+    id,
+    control: { "aria-invalid": hasErrors || undefined, "aria-describedby": describedBy || undefined },
+    messages: <FieldMessages hint={hint} hintId={hintId} errors={errors} errorId={errorId} />,
+  };
+}
+
+function FieldMessages({ hint, hintId, errors, errorId }: FieldText & { hintId: string; errorId: string }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={hasErrors || undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
+    <>
       {hint && (
         <p className="hint" id={hintId}>
           {hint}
         </p>
       )}
-      {hasErrors && (
+      {errors && errors.length > 0 && (
         <ul className="field-errors" id={errorId}>
-          {errors?.map((message) => (
+          {errors.map((message) => (
             <li key={message}>{message}</li>
           ))}
         </ul>
       )}
+    </>
+  );
+}
+
+type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name"> &
+  FieldText & {
+    label: string;
+    name: string;
+  };
+
+export function TextField({ label, name, hint, errors, ...input }: TextFieldProps) {
+  const field = useFieldDescription({ hint, errors });
+  return (
+    <div className="field">
+      <label htmlFor={field.id}>{label}</label>
+      <input id={field.id} name={name} {...field.control} {...input} />
+      {field.messages}
     </div>
+  );
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "name"> &
+  FieldText & {
+    label: string;
+    name: string;
+  };
+
+export function TextAreaField({ label, name, hint, errors, ...textarea }: TextAreaFieldProps) {
+  const field = useFieldDescription({ hint, errors });
+  return (
+    <div className="field">
+      <label htmlFor={field.id}>{label}</label>
+      <textarea id={field.id} name={name} {...field.control} {...textarea} />
+      {field.messages}
+    </div>
+  );
+}
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "name"> &
+  FieldText & {
+    label: string;
+    name: string;
+    options: readonly FieldOption[];
+  };
+
+export function SelectField({ label, name, hint, errors, options, ...select }: SelectFieldProps) {
+  const field = useFieldDescription({ hint, errors });
+  return (
+    <div className="field">
+      <label htmlFor={field.id}>{label}</label>
+      <select id={field.id} name={name} {...field.control} {...select}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {field.messages}
+    </div>
+  );
+}
+
+type RadioGroupFieldProps = FieldText & {
+  legend: string;
+  name: string;
+  options: readonly (FieldOption & { description?: ReactNode })[];
+  defaultValue?: string;
+};
+
+/** A small set of choices shown all at once: a <fieldset> whose <legend> names the group. */
+export function RadioGroupField({ legend, name, hint, errors, options, defaultValue }: RadioGroupFieldProps) {
+  const field = useFieldDescription({ hint, errors });
+  return (
+    <fieldset className="field choice-group" {...field.control}>
+      <legend>{legend}</legend>
+      <div className="choices">
+        {options.map((option) => (
+          <label key={option.value} className="choice">
+            <input type="radio" name={name} value={option.value} defaultChecked={option.value === defaultValue} />
+            <span>
+              {option.label}
+              {option.description && <span className="choice-description">{option.description}</span>}
+            </span>
+          </label>
+        ))}
+      </div>
+      {field.messages}
+    </fieldset>
   );
 }
 

@@ -4,6 +4,9 @@ import type { RouterOutputs } from "@switchboard/api";
 import { trpc } from "../api/trpc.ts";
 import { NotFoundPage } from "../pages/not-found-page.tsx";
 import { ProductPage } from "../pages/product-page.tsx";
+import { requestIdFromPath } from "../requests/request-labels.ts";
+import { RequestPage } from "../requests/request-page.tsx";
+import { RequestsPage } from "../requests/requests-page.tsx";
 import { Link, navigate, Redirect, usePathname } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
 import { ConnectionIndicator } from "./connection-indicator.tsx";
@@ -27,7 +30,6 @@ export function AppShell({ me }: { me: Me }) {
   });
 
   if (signedOutPaths.has(pathname)) return <Redirect to={homePath} />;
-  const product = products.find((candidate) => candidate.path === pathname);
 
   return (
     <div className="shell">
@@ -46,13 +48,34 @@ export function AppShell({ me }: { me: Me }) {
           <ul>
             {products.map(({ path, name }) => (
               <li key={path}>
-                <Link href={path}>{name}</Link>
+                <Link href={path} aria-current={currentness(pathname, path)}>
+                  {name}
+                </Link>
               </li>
             ))}
           </ul>
         </nav>
-        <main className="content">{product ? <ProductPage product={product} /> : <NotFoundPage />}</main>
+        <main className="content">
+          <ShellPage pathname={pathname} me={me} />
+        </main>
       </div>
     </div>
   );
+}
+
+/** The product's own page is the current page; on one of its inner pages (a request's page) it is the current section. */
+function currentness(pathname: string, productPath: string): "page" | "true" | undefined {
+  if (pathname === productPath) return "page";
+  return pathname.startsWith(`${productPath}/`) ? "true" : undefined;
+}
+
+/** The page for a path: a product's own pages where it has them, else its placeholder. */
+function ShellPage({ pathname, me }: { pathname: string; me: Me }) {
+  // The board is for mechanics (the API allows it only to them); everyone else asks for one.
+  const viewer = me.user.role === "mechanic" && me.mechanicId ? "mechanic" : "customer";
+  if (pathname === "/requests") return <RequestsPage viewer={viewer} />;
+  const requestId = requestIdFromPath(pathname);
+  if (requestId) return <RequestPage key={requestId} requestId={requestId} viewer={viewer} />;
+  const product = products.find((candidate) => candidate.path === pathname);
+  return product ? <ProductPage product={product} /> : <NotFoundPage />;
 }

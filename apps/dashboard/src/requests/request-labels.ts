@@ -1,0 +1,72 @@
+// How the requests product's values read to people, in one place for every page.
+import type { RouterInputs, RouterOutputs } from "@switchboard/api";
+
+type IntakeInput = RouterInputs["requests"]["submit"];
+export type Urgency = IntakeInput["urgency"];
+export type SessionType = IntakeInput["sessionType"];
+export type Plan = IntakeInput["plan"];
+export type RequestStatus = RouterOutputs["requests"]["get"]["status"];
+
+export const urgencyLabels: Record<Urgency, string> = {
+  low: "Low",
+  normal: "Normal",
+  high: "High",
+  emergency: "Emergency",
+};
+
+export const sessionTypeLabels: Record<SessionType, string> = {
+  chat: "Chat",
+  video: "Video call",
+};
+
+export const planLabels: Record<Plan, string> = {
+  basic: "Basic",
+  standard: "Standard",
+  premium: "Premium",
+};
+
+export function optionsOf<K extends string>(labels: Record<K, string>): { value: K; label: string }[] {
+  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+}
+
+export function vehicleName(vehicle: { make: string; model: string; year: number }): string {
+  return `${vehicle.year} ${vehicle.make} ${vehicle.model}`;
+}
+
+/** One line about where a request stands, as its customer would put it. */
+export function statusSummary(status: RequestStatus, mechanicName: string | null): string {
+  switch (status) {
+    case "pending":
+      return "Waiting for a mechanic";
+    case "accepted":
+      return mechanicName ? `Accepted by ${mechanicName}` : "Accepted";
+    case "cancelled":
+      return "Cancelled";
+    case "expired":
+      return "Expired — no mechanic was free";
+  }
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+/** The path of one request's own page (its customer's waiting page, its mechanic's session page). */
+export function requestPath(requestId: string): string {
+  return `/requests/${encodeURIComponent(requestId)}`;
+}
+
+const requestPathPattern = /^\/requests\/([^/]+)$/;
+
+/** The request id in a request page's path, or null for any other path. */
+export function requestIdFromPath(pathname: string): string | null {
+  const match = requestPathPattern.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}

@@ -1,0 +1,274 @@
+// One request's own page. For its customer: the live "waiting for a mechanic" view, which
+// turns into "Accepted by <mechanic>" (or cancelled/expired) the moment that happens. For the
+// mechanic who accepted it: the session's starting point, with the customer's concern.
+import type { RouterOutputs } from "@switchboard/api";
+import { skipToken } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { FormError } from "../pages/form-fields.tsx";
+import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { Link } from "../routing/router.tsx";
+import {
+  formatTime,
+  planLabels,
+  type RequestStatus,
+  sessionTypeLabels,
+  urgencyLabels,
+  vehicleName,
+} from "./request-labels.ts";
+
+type RequestView = RouterOutputs["requests"]["get"];
+
+export interface StatusChange {
+  requestId: string;
+  status: RequestStatus;
+  mechanicName: string | null;
+  at: string;
+}
+
+/**
+ * A live status event applied to what the page shows. Only a pending request changes; its
+ * later states are final, so a replayed or late event can never move it back.
+ */
+export function applyStatusChange(view: RequestView | undefined, change: StatusChange): RequestView | undefined {
+  if (!view || view.requestId !== change.requestId || view.status !== "pending") return view;
+  if (change.status === "pending") return view;
+  return {
+    ...view,
+    status: change.status,
+    mechanicName: change.mechanicName ?? view.mechanicName,
+    acceptedAt: change.status === "accepted" ? change.at : view.acceptedAt,
+  };
+}
+
+export function RequestPage({ requestId, viewer }: { requestId: string; viewer: "customer" | "mechanic" }) {
+  const request = trpc.requests.get.useQuery({ requestId });
+  const view = request.data;
+
+  if (request.error && !view) {
+    return (
+      <RequestSection title="Request">
+        <p className="form-error">{loadErrorMessage(request.error)}</p>
+        <p>
+          <Link href="/requests">Back to Requests</Link>
+        </p>
+      </RequestSection>
+    );
+  }
+  if (!view) {
+    return (
+      <RequestSection title="Request">
+        <p className="loading" aria-busy="true">
+          Loading the request…
+        </p>
+      </RequestSection>
+    );
+  }
+  return viewer === "mechanic" ? <MechanicSessionView view={view} /> : <CustomerRequestView view={view} />;
+}
+
+function loadErrorMessage(error: unknown): string {
+  const { appCode, message } = readAppError(error);
+  // A malformed id in the address is, to the person, just a request that isn't there.
+  return appCode === "VALIDATION_FAILED" ? "We couldn't find that request." : message;
+}
+
+function RequestSection({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(title);
+  return (
+    <section aria-labelledby="page-heading">
+      <h1 id="page-heading">{title}</h1>
+      {children}
+    </section>
+  );
+}
+
+/** Keeps a pending request's page current: subscribes from the query's lastEventId, so nothing between them is lost. */
+function useLiveStatus(view: RequestView) {
+  const utils = trpc.useUtils();
+  const { requestId } = view;
+  const live = view.status === "pending";
+  const subscription = trpc.requests.onStatus.useSubscription(
+    live ? { requestId, lastEventId: view.lastEventId } : skipToken,
+    {
+      onData: ({ data: message }) => {
+        if (message.type === "resync") {
+          // Events we missed were pruned: the refetched request is the truth, and its new
+          // lastEventId restarts the subscription from there.
+          void utils.requests.get.invalidate({ requestId });
+          return;
+        }
+        const change = message.payload;
+        utils.requests.get.setData({ requestId }, (current) => applyStatusChange(current, change));
+        if (change.status !== "pending") {
+          // The rest of the request (session status, times) comes with a fresh read.
+          void utils.requests.get.invalidate({ requestId });
+          void utils.requests.mine.invalidate();
+        }
+      },
+    },
+  );
+  return subscription.status === "error"
+    ? { error: readAppError(subscription.error), retry: subscription.reset }
+    : null;
+}
+
+const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; body: string }> = {
+  pending: {
+    title: "Waiting for a mechanic…",
+    body: "We've sent your request to our mechanics. This page changes as soon as one of them accepts it — there's no need to reload.",
+  },
+  cancelled: {
+    title: "Request cancelled",
+    body: "This request was cancelled, so mechanics no longer see it.",
+  },
+  expired: {
+    title: "No mechanic was free",
+    body: "Nobody accepted this request in time, so it expired. Please ask again — we'll send it straight back to the board.",
+  },
+};
+
+function CustomerRequestView({ view }: { view: RequestView }) {
+  const utils = trpc.useUtils();
+  const liveProblem = useLiveStatus(view);
+  const { requestId } = view;
+  const cancel = trpc.requests.cancel.useMutation({
+    onSuccess: () => {
+      utils.requests.get.setData({ requestId }, (current) =>
+        applyStatusChange(current, {
+          requestId,
+          status: "cancelled",
+          mechanicName: null,
+          at: new Date().toISOString(),
+        }),
+      );
+    },
+    onSettled: () => {
+      // On failure too: the request changed under us (accepted or expired), so show what it is now.
+      void utils.requests.get.invalidate({ requestId });
+      void utils.requests.mine.invalidate();
+    },
+  });
+  const cancelError = cancel.error ? cancelErrorMessage(cancel.error) : null;
+
+  const { status } = view;
+  const mechanicName = view.mechanicName ?? "a mechanic";
+  const heading = status === "accepted" ? `Accepted by ${mechanicName}` : statusText[status].title;
+  const explanation =
+    status === "accepted"
+      ? `${view.mechanicName ?? "Your mechanic"} is starting your ${sessionTypeLabels[view.sessionType].toLowerCase()} session.`
+      : statusText[status].body;
+  useDocumentTitle(status === "accepted" ? "Mechanic found" : statusText[status].title);
+
+  return (
+    <section aria-labelledby="page-heading" className="request-page">
+      <div className="request-status-panel" data-status={view.status} aria-live="polite" aria-atomic="true">
+        <h1 id="page-heading">{heading}</h1>
+        <p>{explanation}</p>
+      </div>
+      {liveProblem && (
+        <div className="form-error" role="alert">
+          <p>Live updates stopped: {liveProblem.error.message}</p>
+          <button type="button" className="secondary" onClick={liveProblem.retry}>
+            Reconnect
+          </button>
+        </div>
+      )}
+      <FormError message={cancelError} />
+      {view.status === "pending" && (
+        <p>
+          <button
+            type="button"
+            className="secondary"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate({ requestId })}
+          >
+            {cancel.isPending ? "Cancelling…" : "Cancel request"}
+          </button>
+        </p>
+      )}
+      {(view.status === "cancelled" || view.status === "expired") && (
+        <p>
+          <Link href="/requests">Ask for a mechanic again</Link>
+        </p>
+      )}
+      <RequestDetails view={view} heading="Your request" />
+      <p>
+        <Link href="/requests">All your requests</Link>
+      </p>
+    </section>
+  );
+}
+
+function cancelErrorMessage(error: unknown): string {
+  const { appCode, message } = readAppError(error);
+  // The API words an accepted request for the mechanics who lost it; say it for the customer.
+  if (appCode === "REQUEST_ALREADY_ACCEPTED") return "A mechanic accepted this request before it could be cancelled.";
+  return message;
+}
+
+function MechanicSessionView({ view }: { view: RequestView }) {
+  const accepted = view.status === "accepted";
+  useDocumentTitle(accepted ? "Your session" : "Request");
+  return (
+    <section aria-labelledby="page-heading" className="request-page">
+      <div className="request-status-panel" data-status={view.status}>
+        <h1 id="page-heading">{accepted ? "You accepted this request" : "Request"}</h1>
+        <p>
+          {vehicleName(view.vehicle)} · {sessionTypeLabels[view.sessionType]} · {planLabels[view.plan]} plan
+          {view.acceptedAt && (
+            <>
+              {" "}
+              · accepted <time dateTime={view.acceptedAt}>{formatTime(view.acceptedAt)}</time>
+            </>
+          )}
+        </p>
+      </div>
+      <section aria-labelledby="concern-heading" className="panel">
+        <h2 id="concern-heading">The customer's concern</h2>
+        <p className="concern">{view.concern}</p>
+      </section>
+      <RequestDetails view={view} heading="Request details" withConcern={false} />
+      <p>
+        <Link href="/requests">Back to the board</Link>
+      </p>
+    </section>
+  );
+}
+
+function RequestDetails({
+  view,
+  heading,
+  withConcern = true,
+}: {
+  view: RequestView;
+  heading: string;
+  withConcern?: boolean;
+}) {
+  return (
+    <section aria-labelledby="request-details-heading" className="panel">
+      <h2 id="request-details-heading">{heading}</h2>
+      <dl className="facts">
+        <dt>Vehicle</dt>
+        <dd>{vehicleName(view.vehicle)}</dd>
+        {withConcern && (
+          <>
+            <dt>What's wrong</dt>
+            <dd className="concern">{view.concern}</dd>
+          </>
+        )}
+        <dt>Urgency</dt>
+        <dd>{urgencyLabels[view.urgency]}</dd>
+        <dt>Session</dt>
+        <dd>{sessionTypeLabels[view.sessionType]}</dd>
+        <dt>Plan</dt>
+        <dd>{planLabels[view.plan]}</dd>
+        <dt>Sent</dt>
+        <dd>
+          <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+        </dd>
+      </dl>
+    </section>
+  );
+}

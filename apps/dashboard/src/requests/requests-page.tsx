@@ -1,0 +1,36 @@
+// The Requests product at /requests: customers ask for a mechanic and see their requests;
+// mechanics get the live board of open requests (and their profile).
+import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { IntakeForm } from "./intake-form.tsx";
+import { MechanicProfileSection } from "./mechanic-profile-form.tsx";
+import { RecentRequests } from "./recent-requests.tsx";
+import { RequestBoard } from "./request-board.tsx";
+
+export type RequestsViewer = "customer" | "mechanic";
+
+export function RequestsPage({ viewer }: { viewer: RequestsViewer }) {
+  useDocumentTitle("Requests");
+  return (
+    <section aria-labelledby="page-heading" className="requests-page">
+      <h1 id="page-heading">Requests</h1>
+      {viewer === "mechanic" ? (
+        <>
+          <p className="lead">Customers who need a mechanic right now. Accept a request to start their session.</p>
+          <RequestBoard />
+          <MechanicProfileSection />
+        </>
+      ) : (
+        <>
+          <p className="lead">
+            Tell us about your vehicle and what's wrong, and the first free mechanic will pick it up.
+          </p>
+          <section aria-labelledby="intake-heading" className="panel">
+            <h2 id="intake-heading">Ask for a mechanic</h2>
+            <IntakeForm />
+          </section>
+          <RecentRequests />
+        </>
+      )}
+    </section>
+  );
+}
