@@ -30,6 +30,13 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
   STRIPE_API_BASE: z.url().optional(),
+  /** Where people reach the dashboard (Stripe returns them there); default: this server's URL. */
+  PUBLIC_URL: z.url().optional(),
+  RESEARCH_SERVICE_URL: z.url().optional(),
+  ONBOARDING_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  ONBOARDING_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  ONBOARDING_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  ONBOARDING_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
 });

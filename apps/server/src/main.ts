@@ -2,9 +2,17 @@
 // in order on SIGINT/SIGTERM (stop accepting → close sockets → close the database → stop
 // embedded PostgreSQL).
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AppEventBus, createAppEventBus, scheduleRequestExpiry } from "@switchboard/api";
+import {
+  type AppEventBus,
+  createAppEventBus,
+  OnboardingRunner,
+  type OnboardingRuntime,
+  scheduleRequestExpiry,
+} from "@switchboard/api";
+import { createResearchClient, createStripeClient } from "@switchboard/integrations";
 import { formatDemoAccounts, type PreparedDatabase, prepareDatabase, SchemaNotReadyError } from "./bootstrap.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
@@ -34,6 +42,7 @@ export async function runStart(): Promise<void> {
   let server: RunningServer | null = null;
   let events: AppEventBus | null = null;
   let stopJobs = () => {};
+  let runner: OnboardingRunner | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -45,6 +54,7 @@ export async function runStart(): Promise<void> {
     try {
       stopJobs();
       await server?.close();
+      await runner?.stop();
       await events?.stop();
       await database?.close();
       log.info("stopped");
@@ -72,6 +82,30 @@ export async function runStart(): Promise<void> {
       everyMs: 30_000,
       onError: (error) => expiryLog.error({ err: error }, "expiring stale requests failed; will retry"),
     });
+    const stripe = createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE });
+    if (!stripe) log.warn('no STRIPE_SECRET_KEY: onboarding runs in explicit "no payment provider" mode');
+    const onboardingRunner = new OnboardingRunner(
+      {
+        db: database.db,
+        events,
+        log: log.child({ component: "onboarding" }),
+        stripe,
+        research: env.RESEARCH_SERVICE_URL ? createResearchClient({ baseUrl: env.RESEARCH_SERVICE_URL }) : null,
+        instanceId: `${hostname()}:${process.pid}:${events.instanceId.slice(0, 8)}`,
+        leaseMs: env.ONBOARDING_LEASE_SECONDS * 1000,
+        retry: { attempts: env.ONBOARDING_RETRY_ATTEMPTS, baseMs: env.ONBOARDING_RETRY_BASE_MS, maxMs: 30_000 },
+      },
+      { pollMs: env.ONBOARDING_POLL_MS, concurrency: 16 },
+    );
+    runner = onboardingRunner;
+    let serverUrl = env.PUBLIC_URL ?? "";
+    const onboarding: OnboardingRuntime = {
+      stripe,
+      get publicUrl() {
+        return env.PUBLIC_URL ?? serverUrl;
+      },
+      kick: (sessionId) => onboardingRunner.kick(sessionId),
+    };
     server = await startServer(
       {
         db: database.db,
@@ -80,10 +114,13 @@ export async function runStart(): Promise<void> {
         log,
         dashboardDist: env.DASHBOARD_DIST ?? defaultDashboardDist,
         stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
+        onboarding,
         sessionTtlDays: env.SESSION_TTL_DAYS,
       },
       { port: env.PORT, host: env.HOST },
     );
+    serverUrl = server.url;
+    onboardingRunner.start();
   } catch (error) {
     if (error instanceof SchemaNotReadyError) {
       log.fatal(error.report);
@@ -92,6 +129,7 @@ export async function runStart(): Promise<void> {
       log.fatal({ err: error }, "failed to start");
     }
     stopJobs();
+    await runner?.stop().catch(() => {});
     await events?.stop().catch(() => {});
     await database?.close().catch(() => {});
     process.exit(1);

@@ -3,7 +3,13 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AppEventBus, appRouter, createContext, tokenFromAuthorizationHeader } from "@switchboard/api";
+import {
+  type AppEventBus,
+  appRouter,
+  createContext,
+  type OnboardingRuntime,
+  tokenFromAuthorizationHeader,
+} from "@switchboard/api";
 import { checkDrift, type Database } from "@switchboard/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
@@ -19,6 +25,8 @@ export interface ServerOptions {
   log: Logger;
   dashboardDist: string;
   stripeWebhookSecret?: string | undefined;
+  /** Payments and the pipeline runner (null: onboarding answers that it is unavailable). */
+  onboarding?: OnboardingRuntime | null;
   /** Lifetime of new sign-ins (SESSION_TTL_DAYS). */
   sessionTtlDays?: number | undefined;
   /** WebSocket keep-alive ping interval; a socket that misses the pong is closed. */
@@ -51,10 +59,15 @@ export async function startServer(
         requestId: String(req.headers["x-request-id"] ?? randomUUID()),
         sessionTtlDays: options.sessionTtlDays,
         events,
+        onboarding: options.onboarding ?? null,
       }),
   });
   const serveStatic = createStaticHandler(options.dashboardDist);
-  const handleStripeWebhook = createStripeWebhookHandler({ db, webhookSecret: options.stripeWebhookSecret });
+  const handleStripeWebhook = createStripeWebhookHandler({
+    db,
+    events,
+    webhookSecret: options.stripeWebhookSecret,
+  });
 
   let schema = { ok: true, checkedAt: Date.now(), differences: 0 };
   async function health() {
@@ -124,6 +137,7 @@ export async function startServer(
         requestId: randomUUID(),
         sessionTtlDays: options.sessionTtlDays,
         events,
+        onboarding: options.onboarding ?? null,
         connection: {
           bufferedAmount: () => socket.bufferedAmount,
           close: (code, reason) => socket.close(code, reason),

@@ -1,6 +1,8 @@
 // POST /webhooks/stripe: signature-verified with Stripe's SDK and idempotent on the event id
-// (stripe_webhook_events). Acting on checkout.session.completed belongs to onboarding.
+// (stripe_webhook_events). The event is recorded and acted on in one transaction, so a replayed
+// or concurrent delivery of the same event changes nothing.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type AppEventBus, applyCheckoutCompleted } from "@switchboard/api";
 import type { Database } from "@switchboard/db";
 import { StripeSignatureError, verifyStripeWebhook } from "@switchboard/integrations";
 import type { Logger } from "./logger.ts";
@@ -23,7 +25,11 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
   res.end(JSON.stringify(body));
 }
 
-export function createStripeWebhookHandler(deps: { db: Database; webhookSecret: string | undefined }) {
+export function createStripeWebhookHandler(deps: {
+  db: Database;
+  events: AppEventBus;
+  webhookSecret: string | undefined;
+}) {
   return async function handleStripeWebhook(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
     if (req.method !== "POST") return reply(res, 405, { error: "Use POST." });
     if (!deps.webhookSecret) {
@@ -41,11 +47,20 @@ export function createStripeWebhookHandler(deps: { db: Database; webhookSecret: 
       }
       throw error;
     }
-    const inserted = await deps.db.$executeRaw`
-      INSERT INTO stripe_webhook_events (id, type, payload) VALUES (${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb)
-      ON CONFLICT (id) DO NOTHING`;
-    const duplicate = inserted === 0;
-    log.info({ stripeEventId: event.id, type: event.type, duplicate }, "stripe webhook received");
+    const outcome = await deps.db.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO stripe_webhook_events (id, type, payload) VALUES (${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb)
+        ON CONFLICT (id) DO NOTHING`;
+      if (inserted === 0) return { duplicate: true, onboardingSessionId: null };
+      const applied =
+        event.type === "checkout.session.completed"
+          ? await applyCheckoutCompleted(tx, deps.events, event.data.object)
+          : null;
+      await tx.stripeWebhookEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
+      return { duplicate: false, onboardingSessionId: applied?.sessionId ?? null };
+    });
+    const { duplicate } = outcome;
+    log.info({ stripeEventId: event.id, type: event.type, ...outcome }, "stripe webhook received");
     return reply(res, 200, { received: true, duplicate });
   };
 }

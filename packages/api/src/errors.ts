@@ -20,6 +20,9 @@ export type AppErrorCode =
   | "REQUEST_NOT_PENDING"
   | "TRY_AGAIN"
   | "ONBOARDING_IN_PROGRESS"
+  | "ONBOARDING_FAILED"
+  | "API_KEY_REVEAL_UNAVAILABLE"
+  | "PAYMENT_UNAVAILABLE"
   | "INTERNAL";
 
 type TRPCCode = TRPCError["code"];
@@ -39,6 +42,9 @@ const defaultTrpcCode: Record<AppErrorCode, TRPCCode> = {
   REQUEST_NOT_PENDING: "CONFLICT",
   TRY_AGAIN: "CONFLICT",
   ONBOARDING_IN_PROGRESS: "CONFLICT",
+  ONBOARDING_FAILED: "PRECONDITION_FAILED",
+  API_KEY_REVEAL_UNAVAILABLE: "PRECONDITION_FAILED",
+  PAYMENT_UNAVAILABLE: "BAD_GATEWAY",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
@@ -57,7 +63,8 @@ export function appError(appCode: AppErrorCode, message: string, trpcCode: TRPCC
 export const SCHEMA_NOT_MIGRATED_MESSAGE =
   "The database is not up to date. An operator needs to run `pnpm db:migrate`.";
 
-function* causeChain(error: unknown): Generator<Record<string, unknown>> {
+/** The error and every error it wraps (`cause`, Prisma's `meta.driverAdapterError`), outermost first. */
+export function* causeChain(error: unknown): Generator<Record<string, unknown>> {
   // Prisma's driver-adapter errors nest the PostgreSQL error a few levels down.
   const seen = new Set<unknown>();
   const pending: unknown[] = [error];

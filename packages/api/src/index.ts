@@ -10,6 +10,9 @@ export {
 } from "./auth/tokens.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
+export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
+export type { OnboardingRuntime } from "./onboarding/runtime.ts";
+export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { type Context, type CreateContextOptions, createContext } from "./trpc.ts";

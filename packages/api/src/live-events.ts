@@ -2,10 +2,12 @@
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
 import { EventBus, type EventBusOptions, SlowSubscriberError } from "@switchboard/events";
+import { onboardingTopics } from "./onboarding/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 
 export const appTopics = {
   ...requestTopics,
+  ...onboardingTopics,
 };
 
 export type AppTopics = typeof appTopics;

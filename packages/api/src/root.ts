@@ -1,4 +1,5 @@
 import { authRouter } from "./auth/router.ts";
+import { onboardingRouter } from "./onboarding/router.ts";
 import { requestsRouter } from "./requests/router.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -6,6 +7,7 @@ import { createCallerFactory, router } from "./trpc.ts";
 export const appRouter = router({
   auth: authRouter,
   requests: requestsRouter,
+  onboarding: onboardingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import pino from "pino";
 import superjson from "superjson";
 import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
 import type { AppEventBus } from "./live-events.ts";
+import type { OnboardingRuntime } from "./onboarding/runtime.ts";
 import type { AppRouter } from "./root.ts";
 import { createContext } from "./trpc.ts";
 
@@ -20,6 +21,7 @@ export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
   sessionTtlDays?: number;
   /** Needed by procedures that publish or subscribe; tests of other procedures may leave it out. */
   events?: AppEventBus;
+  onboarding?: OnboardingRuntime;
 }
 
 /** Stands in for the bus in tests that never publish: any use says so plainly. */
@@ -56,6 +58,7 @@ export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOpt
           requestId: randomUUID(),
           sessionTtlDays: options.sessionTtlDays,
           events: options.events ?? noEventBus,
+          onboarding: options.onboarding ?? null,
         }),
     });
   /** A client sending `authorization` exactly as given (a token becomes `Bearer <token>`). */

@@ -6,6 +6,7 @@ import superjson from "superjson";
 import { resolveSession } from "./auth/service.ts";
 import { appError, toUserFacingError } from "./errors.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
+import type { OnboardingRuntime } from "./onboarding/runtime.ts";
 import { z } from "./validation-messages.ts";
 
 export interface CreateContextOptions {
@@ -20,6 +21,8 @@ export interface CreateContextOptions {
   events: AppEventBus;
   /** The WebSocket this context belongs to (null over HTTP). */
   connection?: LiveConnection | null;
+  /** Payments and the pipeline runner of this process (null where onboarding is not served). */
+  onboarding?: OnboardingRuntime | null;
 }
 
 export async function createContext({
@@ -30,6 +33,7 @@ export async function createContext({
   sessionTtlDays,
   events,
   connection,
+  onboarding,
 }: CreateContextOptions) {
   const resolved = token ? await resolveSessionOrExplain(db, token, log.child({ requestId })) : null;
   const signedIn = resolved?.status === "valid" ? resolved : null;
@@ -44,6 +48,7 @@ export async function createContext({
     sessionTtlDays,
     events,
     connection: connection ?? null,
+    onboarding: onboarding ?? null,
   };
 }
 

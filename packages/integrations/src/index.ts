@@ -1,5 +1,12 @@
 export { createOpenAIClient, type OpenAIClient, type OpenAIConfig } from "./openai.ts";
 export {
+  createResearchClient,
+  type ResearchClient,
+  type ResearchConfig,
+  ResearchServiceError,
+  type ResearchTaskRequest,
+} from "./research.ts";
+export {
   createStripeClient,
   type StripeClient,
   type StripeConfig,

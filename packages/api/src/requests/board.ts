@@ -5,7 +5,8 @@ import { lastEventIdSchema } from "@switchboard/events";
 import { appError } from "../errors.ts";
 import { z } from "../validation-messages.ts";
 
-export const boardInput = z.strictObject({
+// Not strict: tRPC's infinite-query hooks add `direction` to the input.
+export const boardInput = z.object({
   cursor: z.string().max(200).nullish(),
   limit: z.number().int().min(1).max(100).default(25),
 });

@@ -66,9 +66,11 @@ export async function cancelRequest(db: Database, events: AppEventBus, customerI
     });
     if (!request) throw requestNotFound();
     if (count === 0) {
-      throw request.status === "cancelled"
-        ? appError("REQUEST_NOT_PENDING", "This request was already cancelled.")
-        : notPending(request.status);
+      if (request.status === "cancelled") throw appError("REQUEST_NOT_PENDING", "This request was already cancelled.");
+      if (request.status === "accepted") {
+        throw appError("REQUEST_NOT_PENDING", "A mechanic already accepted this request, so it can't be cancelled.");
+      }
+      throw notPending(request.status);
     }
     await tx.serviceSession.update({ where: { id: request.sessionId }, data: { status: "cancelled", endedAt: at } });
     await publishRequestChange(tx, events, {

@@ -1,0 +1,372 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createResearchClient, createStripeClient, type ResearchClient } from "@switchboard/integrations";
+import { createTestDatabase, type StripeFake, startStripeFake, type TestDatabase } from "@switchboard/testing";
+import type { TRPCClientError } from "@trpc/client";
+import pino from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
+import { appRouter } from "../root.ts";
+import { createTestAccount, type TestAccount } from "../test-accounts.ts";
+import { createTestApi } from "../test-api-client.ts";
+import { OnboardingPipeline, type PipelineDeps } from "./pipeline.ts";
+import { OnboardingRunner } from "./runner.ts";
+import type { OnboardingRuntime } from "./runtime.ts";
+
+let database: TestDatabase;
+let events: AppEventBus;
+let stripe: StripeFake;
+let research: { server: Server; url: string; tasks: string[]; fail: boolean };
+const runners: OnboardingRunner[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  events = createAppEventBus({ databaseUrl: database.url, pollMs: 200 });
+  await events.start();
+  stripe = await startStripeFake();
+  const tasks: string[] = [];
+  const server = createServer((req, res) => {
+    if (research.fail) {
+      res.writeHead(503).end();
+      return;
+    }
+    const key = String(req.headers["idempotency-key"]);
+    tasks.push(key);
+    res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ id: `task_${key.slice(0, 8)}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  research = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tasks, fail: false };
+});
+afterEach(async () => {
+  while (runners.length) await runners.pop()!.stop();
+  research.fail = false;
+});
+afterAll(async () => {
+  await events.stop();
+  await stripe.close();
+  research.server.close();
+  await database.drop();
+});
+
+function pipelineDeps(options: { instanceId?: string; withResearch?: boolean; withStripe?: boolean } = {}) {
+  const researchClient: ResearchClient | null = options.withResearch
+    ? createResearchClient({ baseUrl: research.url, timeoutMs: 2000 })
+    : null;
+  return {
+    db: database.db,
+    events,
+    log: pino({ level: "silent" }),
+    stripe:
+      options.withStripe === false ? null : createStripeClient({ secretKey: "sk_test_fake", apiBase: stripe.url }),
+    research: researchClient,
+    instanceId: options.instanceId ?? `test-${randomUUID().slice(0, 8)}`,
+    leaseMs: 2000,
+    retry: { attempts: 3, baseMs: 5, maxMs: 20 },
+  } satisfies PipelineDeps;
+}
+
+function setup(options: Parameters<typeof pipelineDeps>[0] = {}) {
+  const deps = pipelineDeps(options);
+  const runner = new OnboardingRunner(deps, { pollMs: 100, concurrency: 4, reconcileEveryMs: 60_000 });
+  runners.push(runner);
+  const runtime: OnboardingRuntime = {
+    stripe: deps.stripe,
+    publicUrl: "http://app.test",
+    kick: (id) => runner.kick(id),
+  };
+  const api = createTestApi({ router: appRouter, db: database.db, events, onboarding: runtime });
+  return { deps, runner, as: (account: TestAccount) => api({ token: account.token }) };
+}
+
+const business = {
+  businessName: "Acme Plumbing",
+  industry: "Home services",
+  email: "owner@acme.test",
+  phone: "+1 555 010 2000",
+  website: "https://acme.test",
+  plan: "growth" as const,
+};
+
+let accounts = 0;
+const newOwner = () => createTestAccount(database.db, { email: `owner-${++accounts}-${randomUUID()}@example.com` });
+
+async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as TRPCClientError<typeof appRouter>;
+    return { code: e.data?.code, appCode: (e.data as { appCode?: string } | undefined)?.appCode, message: e.message };
+  }
+  throw new Error("expected the call to fail");
+}
+
+async function settled(runner: OnboardingRunner, sessionId: string) {
+  const started = Date.now();
+  for (;;) {
+    await runner.idle();
+    const session = await database.db.onboardingSession.findUniqueOrThrow({ where: { id: sessionId } });
+    if (session.status === "completed" || session.status === "failed") return session;
+    if (Date.now() - started > 20_000) throw new Error(`session still ${session.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const stepsOf = (sessionId: string) =>
+  database.db.onboardingStep.findMany({ where: { sessionId }, orderBy: { position: "asc" } });
+
+describe("onboarding pipeline", () => {
+  it("takes a paid business through every stage once, live, and reveals its API key once", async () => {
+    const { runner, as } = setup({ withResearch: true });
+    const owner = await newOwner();
+    const started = await as(owner).onboarding.start.mutate(business);
+    expect(started.paymentMode).toBe("stripe");
+    expect(started.checkoutUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\/cs_test_/);
+    const checkout = [...stripe.sessions.values()].find((s) => s.client_reference_id === started.sessionId)!;
+    expect(checkout.success_url).toBe(`http://app.test/onboarding/${started.sessionId}?paid=1`);
+
+    const { lastEventId } = await as(owner).onboarding.get.query({ sessionId: started.sessionId });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const [, message] of events.subscribe("onboarding.progress", started.sessionId, {
+        lastEventId,
+        signal: controller.signal,
+      })) {
+        if (message.type !== "event") continue;
+        const { status, steps } = message.payload;
+        seen.push(`${status}:${steps.map((s) => s.status[0]).join("")}`);
+        if (status === "completed") break;
+      }
+    })();
+
+    stripe.pay(checkout.id);
+    await as(owner).onboarding.complete.mutate({ sessionId: started.sessionId });
+    const session = await settled(runner, started.sessionId);
+    await watching;
+    expect(session.status).toBe("completed");
+    expect(session.paymentStatus).toBe("paid");
+    const steps = await stepsOf(started.sessionId);
+    expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
+      ["verify_payment", "completed", 1],
+      ["create_organization", "completed", 1],
+      ["setup_workspace", "completed", 1],
+      ["generate_api_key", "completed", 1],
+      ["research", "completed", 1],
+      ["finalize", "completed", 1],
+    ]);
+    for (const step of steps) expect(step.completedAt!.getTime()).toBeGreaterThanOrEqual(step.startedAt!.getTime());
+    // Stages tick one by one: every step goes running → completed, in order, then the session completes.
+    expect(seen.at(-1)).toBe("completed:cccccc");
+    expect(seen).toContain("in_progress:rppppp");
+    expect(seen).toContain("in_progress:ccccrp");
+
+    const organization = await database.db.organization.findUniqueOrThrow({
+      where: { onboardingSessionId: started.sessionId },
+      include: { memberships: true, agents: { include: { publishedVersion: true } }, apiKeys: true },
+    });
+    expect(organization).toMatchObject({ name: "Acme Plumbing", plan: "growth", website: "https://acme.test" });
+    expect(organization.memberships).toEqual([expect.objectContaining({ userId: owner.id, role: "owner" })]);
+    expect(organization.agents).toHaveLength(1);
+    expect(organization.agents[0]!.publishedVersion).toMatchObject({
+      status: "published",
+      allowedDomains: ["acme.test"],
+    });
+    expect(organization.apiKeys).toHaveLength(1);
+    expect(research.tasks).toEqual([started.sessionId]);
+
+    const revealed = await as(owner).onboarding.revealApiKey.mutate({ sessionId: started.sessionId });
+    expect(revealed.secret).toMatch(/^sb_live_/);
+    const key = await database.db.apiKey.findFirstOrThrow({ where: { organizationId: organization.id } });
+    expect(key.keyHash).toBe(createHash("sha256").update(revealed.secret).digest("hex"));
+    expect(revealed.fingerprint).toBe(key.fingerprint);
+    expect(key.revealCiphertext).toBeNull();
+    const stored = JSON.stringify(
+      await database.db.onboardingStep.findMany({ where: { sessionId: started.sessionId } }),
+    );
+    expect(stored).not.toContain(revealed.secret);
+    expect(await errorOf(as(owner).onboarding.revealApiKey.mutate({ sessionId: started.sessionId }))).toMatchObject({
+      appCode: "API_KEY_REVEAL_UNAVAILABLE",
+      message: expect.stringContaining("already shown once"),
+    });
+    const progress = await as(owner).onboarding.get.query({ sessionId: started.sessionId });
+    expect(progress.apiKey).toMatchObject({ fingerprint: key.fingerprint, revealed: true });
+  });
+
+  it("stops at an unpaid checkout with a plain message, and resumes from that step after paying", async () => {
+    const { runner, as } = setup();
+    const owner = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    await as(owner).onboarding.complete.mutate({ sessionId });
+    const failed = await settled(runner, sessionId);
+    expect(failed).toMatchObject({
+      status: "failed",
+      error: "We haven't received your payment yet.",
+      errorAction: "Finish paying on the payment page, then press Retry.",
+      errorCode: "payment_not_completed",
+    });
+    expect(failed.errorReference).toMatch(/^[0-9a-f]{8}$/);
+    expect(await errorOf(as(owner).onboarding.complete.mutate({ sessionId }))).toMatchObject({
+      appCode: "ONBOARDING_FAILED",
+    });
+
+    const checkout = [...stripe.sessions.values()].find((s) => s.client_reference_id === sessionId)!;
+    stripe.pay(checkout.id);
+    await as(owner).onboarding.retry.mutate({ sessionId });
+    const done = await settled(runner, sessionId);
+    expect(done.status).toBe("completed");
+    expect(done.error).toBeNull();
+    const steps = await stepsOf(sessionId);
+    expect(steps[0]).toMatchObject({ name: "verify_payment", status: "completed", attempts: 2 });
+    expect(steps[4]).toMatchObject({
+      name: "research",
+      status: "skipped",
+      skipReason: "Research isn't set up on this server.",
+    });
+  });
+
+  it("retries a transient Stripe failure with backoff, and fails plainly when it persists", async () => {
+    const { runner, as } = setup();
+    const owner = await newOwner();
+    const first = await as(owner).onboarding.start.mutate(business);
+    stripe.pay([...stripe.sessions.values()].find((s) => s.client_reference_id === first.sessionId)!.id);
+    // The SDK itself tries each call 3 times: 3 failed calls are our first attempt.
+    stripe.failNext(3, 503);
+    await as(owner).onboarding.complete.mutate({ sessionId: first.sessionId });
+    expect((await settled(runner, first.sessionId)).status).toBe("completed");
+    expect((await stepsOf(first.sessionId))[0]).toMatchObject({ status: "completed", attempts: 2 });
+
+    const second = await as(owner).onboarding.start.mutate(business);
+    stripe.pay([...stripe.sessions.values()].find((s) => s.client_reference_id === second.sessionId)!.id);
+    stripe.failNext(9, 503);
+    await as(owner).onboarding.complete.mutate({ sessionId: second.sessionId });
+    const failed = await settled(runner, second.sessionId);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).not.toMatch(/stripe|503|api_error/i);
+    expect((await stepsOf(second.sessionId))[0]).toMatchObject({ status: "failed", attempts: 3 });
+  }, 30_000);
+
+  it("runs in explicit no-payment-provider mode without Stripe, never calling it paid", async () => {
+    const { runner, as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const started = await as(owner).onboarding.start.mutate(business);
+    expect(started).toMatchObject({ paymentMode: "no_payment_provider", checkoutUrl: null });
+    await as(owner).onboarding.complete.mutate({ sessionId: started.sessionId });
+    const done = await settled(runner, started.sessionId);
+    expect(done).toMatchObject({ status: "completed", paymentStatus: "no_provider" });
+  });
+
+  it("starts one run for two tabs; the second is told setup is already running", async () => {
+    const { runner, as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    const results = await Promise.allSettled([
+      as(owner).onboarding.complete.mutate({ sessionId }),
+      as(owner).onboarding.complete.mutate({ sessionId }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((rejected.reason as Error).message).toBe("Setup is already running in another tab.");
+    await settled(runner, sessionId);
+    expect((await stepsOf(sessionId)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await database.db.organization.count({ where: { onboardingSessionId: sessionId } })).toBe(1);
+  });
+
+  it("lets exactly one of two racing runners run a session; the other observes", async () => {
+    const { as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    await database.db.onboardingSession.update({ where: { id: sessionId }, data: { status: "in_progress" } });
+    const a = new OnboardingPipeline(pipelineDeps({ withStripe: false, instanceId: "instance-a" }));
+    const b = new OnboardingPipeline(pipelineDeps({ withStripe: false, instanceId: "instance-b" }));
+    const outcomes = await Promise.all([a.run(sessionId), b.run(sessionId)]);
+    expect(outcomes.sort()).toEqual(["busy", "completed"]);
+    expect((await stepsOf(sessionId)).map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await database.db.apiKey.count({ where: { onboardingSessionId: sessionId } })).toBe(1);
+  });
+
+  it("skips research when its service is down, and still completes", async () => {
+    const { runner, as } = setup({ withStripe: false, withResearch: true });
+    research.fail = true;
+    const owner = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    await as(owner).onboarding.complete.mutate({ sessionId });
+    expect((await settled(runner, sessionId)).status).toBe("completed");
+    expect((await stepsOf(sessionId))[4]).toMatchObject({
+      status: "skipped",
+      skipReason: "Research was skipped: the research service answered 503. Everything else is set up.",
+    });
+  });
+
+  it("keeps an effect whose recording failed as a pending sync, reuses it, and reconciles it", async () => {
+    const { runner, as } = setup({ withStripe: false, withResearch: true });
+    const admin = await createTestAccount(database.db, { email: `admin-${randomUUID()}@example.com`, role: "admin" });
+    const owner = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    // The database refuses to record the research step's completion (once the task exists).
+    await database.db.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_research() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
+      CREATE TRIGGER refuse_research BEFORE UPDATE ON onboarding_steps FOR EACH ROW
+        WHEN (NEW.name = 'research' AND NEW.status = 'completed') EXECUTE FUNCTION refuse_research();`);
+    const tasksBefore = research.tasks.length;
+    try {
+      await as(owner).onboarding.complete.mutate({ sessionId });
+      expect((await settled(runner, sessionId)).status).toBe("failed");
+    } finally {
+      await database.db.$executeRawUnsafe(
+        "DROP TRIGGER refuse_research ON onboarding_steps; DROP FUNCTION refuse_research();",
+      );
+    }
+    const syncs = await as(admin).onboarding.pendingSyncs.query();
+    const sync = syncs.find((s) => s.sessionId === sessionId);
+    expect(sync).toMatchObject({ kind: "record_research_task", status: "pending" });
+    expect(research.tasks.length).toBe(tasksBefore + 1);
+
+    await as(owner).onboarding.retry.mutate({ sessionId });
+    expect((await settled(runner, sessionId)).status).toBe("completed");
+    expect(research.tasks.length).toBe(tasksBefore + 1); // the task was not started twice
+    const researchStep = (await stepsOf(sessionId))[4]!;
+    expect(researchStep.result).toEqual({ taskId: `task_${sessionId.slice(0, 8)}` });
+    expect(await runner.reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await database.db.pendingSync.findUniqueOrThrow({ where: { id: sync!.id } })).toMatchObject({
+      status: "succeeded",
+    });
+    expect(await errorOf(as(owner).onboarding.pendingSyncs.query())).toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("onboarding authorization and input", () => {
+  it("shows a session only to its owner", async () => {
+    const { as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const stranger = await newOwner();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    for (const call of [
+      () => as(stranger).onboarding.get.query({ sessionId }),
+      () => as(stranger).onboarding.complete.mutate({ sessionId }),
+      () => as(stranger).onboarding.retry.mutate({ sessionId }),
+      () => as(stranger).onboarding.revealApiKey.mutate({ sessionId }),
+    ]) {
+      expect(await errorOf(call())).toMatchObject({ code: "NOT_FOUND", message: "We couldn't find that sign-up." });
+    }
+  });
+
+  it.each([
+    ["a missing business name", { businessName: "" }, "businessName"],
+    ["an invalid email", { email: "not-an-email" }, "email"],
+    ["a phone number with letters", { phone: "call me maybe" }, "phone"],
+    ["a website that is not http(s)", { website: "ftp://acme.test" }, "website"],
+    ["an unknown plan", { plan: "platinum" }, "plan"],
+  ])("refuses %s, naming the field, writing nothing", async (_name, change, field) => {
+    const { as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const before = await database.db.onboardingSession.count();
+    const error = await errorOf(
+      as(owner).onboarding.start.mutate({ ...business, ...change } as unknown as typeof business),
+    );
+    expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
+    expect(error.message).toContain(field);
+    expect(await database.db.onboardingSession.count()).toBe(before);
+  });
+});
