@@ -6,35 +6,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { AppRouter } from "@switchboard/api";
+import { STEP_ORDER } from "@switchboard/api";
 import { createDatabase, migrate, startEmbeddedPostgres } from "@switchboard/db";
 import { startStripeFake } from "@switchboard/testing";
-import { createTRPCClient, createWSClient, httpLink, wsLink } from "@trpc/client";
-import superjson from "superjson";
-import WebSocket from "ws";
 import { startChildServer } from "../apps/server/test/child-server.ts";
+import { httpClient, wsClient } from "../apps/server/test/clients.ts";
 import { percentiles, writeResults } from "./measure.ts";
 
 const BUSINESSES = 100;
-
-function http(url: string, token?: string) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
-}
 
 export async function run(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "sb-bench-"));
   const postgres = await startEmbeddedPostgres({ dataDir, ephemeral: true });
   const stripe = await startStripeFake();
   const children: ReturnType<typeof startChildServer>[] = [];
-  const sockets: ReturnType<typeof createWSClient>[] = [];
+  const sockets: ReturnType<typeof wsClient>["socket"][] = [];
   try {
     await postgres.ensureDatabase("bench");
     const databaseUrl = postgres.url("bench");
@@ -53,12 +39,12 @@ export async function run(): Promise<void> {
     const owners = await Promise.all(
       Array.from({ length: BUSINESSES }, async (_, i) => {
         const url = urls[i % 2]!;
-        const { token } = await http(url).auth.signUp.mutate({
+        const { token } = await httpClient(url).auth.signUp.mutate({
           email: `bench-owner-${i}@example.com`,
           password: "a-long-password",
           name: `Owner ${i}`,
         });
-        return { url, token, client: http(url, token) };
+        return { url, token, client: httpClient(url, token) };
       }),
     );
     const sessions = await Promise.all(
@@ -88,13 +74,8 @@ export async function run(): Promise<void> {
       owners.map(async (owner, i) => {
         const sessionId = sessions[i]!.sessionId;
         const { lastEventId } = await owner.client.onboarding.get.query({ sessionId });
-        const wsClient = createWSClient({
-          url: `${owner.url.replace("http", "ws")}/trpc`,
-          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-          connectionParams: () => ({ token: owner.token }),
-        });
-        sockets.push(wsClient);
-        const live = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+        const { socket, client: live } = wsClient(owner.url, owner.token);
+        sockets.push(socket);
         const seen = new Set<string>();
         await new Promise<void>((started) => {
           live.onboarding.progress.subscribe(
@@ -132,14 +113,7 @@ export async function run(): Promise<void> {
     const db = createDatabase(databaseUrl);
     const steps = await db.onboardingStep.findMany({ where: { completedAt: { not: null } } });
     const perStage: Record<string, ReturnType<typeof percentiles>> = {};
-    for (const name of [
-      "verify_payment",
-      "create_organization",
-      "setup_workspace",
-      "generate_api_key",
-      "research",
-      "finalize",
-    ]) {
+    for (const name of STEP_ORDER) {
       perStage[name] = percentiles(
         steps
           .filter((s) => s.name === name && s.startedAt && s.completedAt)

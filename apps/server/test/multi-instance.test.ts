@@ -1,13 +1,10 @@
 // Two real server processes on one database: a mutation through instance A reaches a
 // WebSocket subscriber on instance B; when B is killed with SIGKILL, the client resumes on A
 // from its last event id and loses nothing (checked against the outbox itself).
-import type { AppRouter } from "@switchboard/api";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import { createTRPCClient, createWSClient, httpLink, type TRPCClient, wsLink } from "@trpc/client";
-import superjson from "superjson";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import WebSocket from "ws";
 import { type ChildServer, startChildServer } from "./child-server.ts";
+import { httpClient, wsClient } from "./clients.ts";
 
 let database: TestDatabase;
 const children: ChildServer[] = [];
@@ -27,29 +24,9 @@ async function startInstance(): Promise<{ child: ChildServer; url: string }> {
   return { child, url: await child.ready };
 }
 
-function http(url: string, token?: string) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
-}
-
 /** A mechanic's live board on one instance, collecting (event id, payload) pairs. */
 function watchBoard(url: string, token: string, lastEventId: string) {
-  const wsClient = createWSClient({
-    url: `${url.replace("http", "ws")}/trpc`,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    connectionParams: () => ({ token }),
-    retryDelayMs: () => 100,
-  });
-  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
-    links: [wsLink({ client: wsClient, transformer: superjson })],
-  });
+  const { socket, client } = wsClient(url, token, { retryDelayMs: () => 100 });
   const received: { id: string; kind: string; requestId: string }[] = [];
   let started = false;
   const subscription = client.requests.onBoard.subscribe(
@@ -76,7 +53,7 @@ function watchBoard(url: string, token: string, lastEventId: string) {
     },
     close() {
       subscription.unsubscribe();
-      wsClient.close();
+      socket.close();
     },
   };
 }
@@ -98,24 +75,24 @@ const intake = (model: string) => ({
 });
 
 async function newCustomer(url: string, n: number) {
-  const { token } = await http(url).auth.signUp.mutate({
+  const { token } = await httpClient(url).auth.signUp.mutate({
     email: `multi-${n}-${Date.now()}@example.com`,
     password: "a-long-password",
     name: `Customer ${n}`,
   });
-  return http(url, token);
+  return httpClient(url, token);
 }
 
 it("delivers across instances, and a client resumes on another instance after SIGKILL without losing events", async () => {
   const a = await startInstance();
   const b = await startInstance();
-  const { token: mechanicToken } = await http(a.url).auth.signIn.mutate({
+  const { token: mechanicToken } = await httpClient(a.url).auth.signIn.mutate({
     email: "mechanic@demo.switchboard.dev",
     password: "demo-mechanic-pass",
   });
 
   // The board query on B gives the position to subscribe from, then B pushes live.
-  const { lastEventId: head } = await http(b.url, mechanicToken).requests.board.query({});
+  const { lastEventId: head } = await httpClient(b.url, mechanicToken).requests.board.query({});
   const onB = watchBoard(b.url, mechanicToken, head);
   await waitFor(() => onB.started, "the subscription on B to start");
 

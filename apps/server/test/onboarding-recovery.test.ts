@@ -1,12 +1,10 @@
 // Onboarding across real server processes: a server killed (SIGKILL) in the middle of a stage
 // is restarted and the pipeline completes exactly once; Stripe's webhook marks a session paid
 // before the customer returns, is idempotent on replays, and refuses bad signatures.
-import type { AppRouter } from "@switchboard/api";
 import { createTestDatabase, type StripeFake, startStripeFake, type TestDatabase } from "@switchboard/testing";
-import { createTRPCClient, httpLink } from "@trpc/client";
-import superjson from "superjson";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ChildServer, startChildServer } from "./child-server.ts";
+import { httpClient } from "./clients.ts";
 
 const webhookSecret = "whsec_recovery_test";
 let database: TestDatabase;
@@ -39,18 +37,6 @@ async function startInstance() {
   return { child, url: await child.ready };
 }
 
-function http(url: string, token?: string) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
-}
-
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000) {
   const started = Date.now();
   for (;;) {
@@ -72,18 +58,18 @@ const business = {
 
 it("completes a pipeline exactly once after its server is killed mid-stage", async () => {
   const first = await startInstance();
-  const { token } = await http(first.url).auth.signUp.mutate({
+  const { token } = await httpClient(first.url).auth.signUp.mutate({
     email: "crash-owner@example.com",
     password: "a-long-password",
     name: "Crash Owner",
   });
-  const { sessionId } = await http(first.url, token).onboarding.start.mutate(business);
+  const { sessionId } = await httpClient(first.url, token).onboarding.start.mutate(business);
   const checkout = [...stripe.sessions.values()].find((s) => s.client_reference_id === sessionId)!;
   stripe.pay(checkout.id);
 
   // Stripe stops answering: the server is now inside "verify payment" when it dies.
   const release = stripe.hold();
-  await http(first.url, token).onboarding.complete.mutate({ sessionId });
+  await httpClient(first.url, token).onboarding.complete.mutate({ sessionId });
   await waitFor(
     async () => stripe.held,
     (held) => held > 0,
@@ -118,7 +104,7 @@ it("completes a pipeline exactly once after its server is killed mid-stage", asy
   expect(steps[0]!.attempts).toBeGreaterThanOrEqual(2);
   expect(await database.db.organization.count({ where: { onboardingSessionId: sessionId } })).toBe(1);
   expect(await database.db.apiKey.count({ where: { onboardingSessionId: sessionId } })).toBe(1);
-  const progress = await http(second.url, token).onboarding.get.query({ sessionId });
+  const progress = await httpClient(second.url, token).onboarding.get.query({ sessionId });
   expect(progress.status).toBe("completed");
   second.child.process.kill("SIGTERM");
   expect(await second.child.exited).toBe(0);
@@ -126,12 +112,12 @@ it("completes a pipeline exactly once after its server is killed mid-stage", asy
 
 it("takes payment from the webhook first, ignores replays and refuses bad signatures", async () => {
   const { child, url } = await startInstance();
-  const { token } = await http(url).auth.signUp.mutate({
+  const { token } = await httpClient(url).auth.signUp.mutate({
     email: "webhook-owner@example.com",
     password: "a-long-password",
     name: "Webhook Owner",
   });
-  const { sessionId } = await http(url, token).onboarding.start.mutate(business);
+  const { sessionId } = await httpClient(url, token).onboarding.start.mutate(business);
   const checkout = [...stripe.sessions.values()].find((s) => s.client_reference_id === sessionId)!;
   stripe.pay(checkout.id);
   const delivery = stripe.completedEvent(checkout.id, webhookSecret);
@@ -157,7 +143,7 @@ it("takes payment from the webhook first, ignores replays and refuses bad signat
 
   // Paid by webhook: verifying payment does not need to ask Stripe again.
   const retrievesBefore = stripe.requests.filter((r) => r.method === "GET").length;
-  await http(url, token).onboarding.complete.mutate({ sessionId });
+  await httpClient(url, token).onboarding.complete.mutate({ sessionId });
   await waitFor(
     () => database.db.onboardingSession.findUniqueOrThrow({ where: { id: sessionId } }),
     (s) => s.status === "completed",

@@ -10,6 +10,7 @@ export {
 } from "./auth/tokens.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
+export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
 export type { OnboardingRuntime } from "./onboarding/runtime.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
