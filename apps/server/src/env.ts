@@ -38,6 +38,12 @@ export const envSchema = z.object({
   ONBOARDING_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(30),
   ONBOARDING_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Agent chat sessions idle this long are expired. */
+  AGENT_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
   OPENAI_BASE_URL: z.url().optional(),
 });
 

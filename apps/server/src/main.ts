@@ -6,13 +6,15 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type AiRuntime,
   type AppEventBus,
   createAppEventBus,
+  expireIdleSessions,
   OnboardingRunner,
   type OnboardingRuntime,
   scheduleRequestExpiry,
 } from "@switchboard/api";
-import { createResearchClient, createStripeClient } from "@switchboard/integrations";
+import { createOpenAIClient, createResearchClient, createStripeClient } from "@switchboard/integrations";
 import { formatDemoAccounts, type PreparedDatabase, prepareDatabase, SchemaNotReadyError } from "./bootstrap.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
@@ -106,6 +108,22 @@ export async function runStart(): Promise<void> {
       },
       kick: (sessionId) => onboardingRunner.kick(sessionId),
     };
+    const ai: AiRuntime = {
+      openai: createOpenAIClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL }),
+      sessionIdleMs: env.AGENT_SESSION_IDLE_MINUTES * 60_000,
+    };
+    if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");
+    const idleSweep = setInterval(() => {
+      expireIdleSessions(database!.db, ai.sessionIdleMs).catch((error) =>
+        log.warn({ err: error }, "expiring idle agent sessions failed; will retry"),
+      );
+    }, 60_000);
+    idleSweep.unref();
+    const stopExpiry = stopJobs;
+    stopJobs = () => {
+      stopExpiry();
+      clearInterval(idleSweep);
+    };
     server = await startServer(
       {
         db: database.db,
@@ -115,6 +133,7 @@ export async function runStart(): Promise<void> {
         dashboardDist: env.DASHBOARD_DIST ?? defaultDashboardDist,
         stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
         onboarding,
+        ai,
         sessionTtlDays: env.SESSION_TTL_DAYS,
       },
       { port: env.PORT, host: env.HOST },

@@ -1,9 +1,10 @@
 // The Switchboard process: one port serving tRPC over HTTP (/trpc) and WebSocket (/trpc),
 // the Stripe webhook, /healthz, and the built dashboard.
 import { randomUUID } from "node:crypto";
-import http from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  type AiRuntime,
   type AppEventBus,
   appRouter,
   createContext,
@@ -27,6 +28,8 @@ export interface ServerOptions {
   stripeWebhookSecret?: string | undefined;
   /** Payments and the pipeline runner (null: onboarding answers that it is unavailable). */
   onboarding?: OnboardingRuntime | null;
+  /** The AI runtime (null: AI features say they are off). */
+  ai?: AiRuntime | null;
   /** Lifetime of new sign-ins (SESSION_TTL_DAYS). */
   sessionTtlDays?: number | undefined;
   /** WebSocket keep-alive ping interval; a socket that misses the pong is closed. */
@@ -41,6 +44,12 @@ export interface RunningServer {
 }
 
 const SCHEMA_RECHECK_MS = 30_000;
+
+/** The browser's Origin header and the peer address, for the agents' domain checks and sessions. */
+function clientOf(req: IncomingMessage) {
+  const origin = req.headers.origin;
+  return { origin: typeof origin === "string" ? origin : null, ip: req.socket.remoteAddress ?? null };
+}
 const requestIdPattern = /^[\w.-]{1,64}$/;
 
 export async function startServer(
@@ -60,6 +69,8 @@ export async function startServer(
         sessionTtlDays: options.sessionTtlDays,
         events,
         onboarding: options.onboarding ?? null,
+        ai: options.ai ?? null,
+        client: clientOf(req),
       }),
   });
   const serveStatic = createStaticHandler(options.dashboardDist);
@@ -128,7 +139,7 @@ export async function startServer(
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
-    createContext: ({ info, res: socket }) => {
+    createContext: ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
       return createContext({
         db,
@@ -138,6 +149,8 @@ export async function startServer(
         sessionTtlDays: options.sessionTtlDays,
         events,
         onboarding: options.onboarding ?? null,
+        ai: options.ai ?? null,
+        client: clientOf(req),
         connection: {
           bufferedAmount: () => socket.bufferedAmount,
           close: (code, reason) => socket.close(code, reason),

@@ -1,6 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
+export type { AiRuntime } from "./agents/ai-runtime.ts";
+export { expireIdleSessions } from "./agents/sessions.ts";
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export {
   DEFAULT_SESSION_TTL_DAYS,

@@ -1,5 +1,7 @@
+import { agentsRouter } from "./agents/router.ts";
 import { authRouter } from "./auth/router.ts";
 import { onboardingRouter } from "./onboarding/router.ts";
+import { organizationsRouter } from "./organizations/router.ts";
 import { requestsRouter } from "./requests/router.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -8,6 +10,8 @@ export const appRouter = router({
   auth: authRouter,
   requests: requestsRouter,
   onboarding: onboardingRouter,
+  organizations: organizationsRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
+import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
 import type { AppEventBus } from "./live-events.ts";
 import type { OnboardingRuntime } from "./onboarding/runtime.ts";
@@ -22,6 +23,9 @@ export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
   /** Needed by procedures that publish or subscribe; tests of other procedures may leave it out. */
   events?: AppEventBus;
   onboarding?: OnboardingRuntime;
+  ai?: AiRuntime;
+  /** The Origin header the in-process "browser" sends (agents' domain checks). */
+  origin?: string;
 }
 
 /** Stands in for the bus in tests that never publish: any use says so plainly. */
@@ -59,16 +63,22 @@ export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOpt
           sessionTtlDays: options.sessionTtlDays,
           events: options.events ?? noEventBus,
           onboarding: options.onboarding ?? null,
+          ai: options.ai ?? null,
+          client: { origin: req.headers.get("x-test-origin") ?? options.origin ?? null, ip: "127.0.0.1" },
         }),
     });
   /** A client sending `authorization` exactly as given (a token becomes `Bearer <token>`). */
-  return function client(auth: { token: string } | { authorization: string } | null = null) {
+  /** `origin`: the Origin a browser on that website would send (agents' domain checks). */
+  return function client(auth: { token: string } | { authorization: string } | null = null, origin?: string) {
     const authorization = auth === null ? null : "token" in auth ? `Bearer ${auth.token}` : auth.authorization;
     // Every router here is built by the same initTRPC (superjson), so AppRouter's link type fits them all.
     const link = httpLink<AppRouter>({
       url: "http://switchboard.test/trpc",
       transformer: superjson,
-      headers: () => (authorization ? { authorization } : {}),
+      headers: () => ({
+        ...(authorization ? { authorization } : {}),
+        ...(origin ? { "x-test-origin": origin } : {}),
+      }),
       fetch: (input, init) => handle(new Request(input as string | URL | Request, init as RequestInit)),
     }) as unknown as TRPCLink<TRouter>;
     return createTRPCClient<TRouter>({ links: [link] });

@@ -3,6 +3,7 @@ import type { Database } from "@switchboard/db";
 import { initTRPC } from "@trpc/server";
 import pino from "pino";
 import superjson from "superjson";
+import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { resolveSession } from "./auth/service.ts";
 import { appError, toUserFacingError } from "./errors.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
@@ -23,6 +24,10 @@ export interface CreateContextOptions {
   connection?: LiveConnection | null;
   /** Payments and the pipeline runner of this process (null where onboarding is not served). */
   onboarding?: OnboardingRuntime | null;
+  /** The AI runtime (null: AI features are off and say so). */
+  ai?: AiRuntime | null;
+  /** Who is calling, from the transport: the browser's Origin header and the peer address. */
+  client?: { origin: string | null; ip: string | null };
 }
 
 export async function createContext({
@@ -34,6 +39,8 @@ export async function createContext({
   events,
   connection,
   onboarding,
+  ai,
+  client,
 }: CreateContextOptions) {
   const resolved = token ? await resolveSessionOrExplain(db, token, log.child({ requestId })) : null;
   const signedIn = resolved?.status === "valid" ? resolved : null;
@@ -49,6 +56,8 @@ export async function createContext({
     events,
     connection: connection ?? null,
     onboarding: onboarding ?? null,
+    ai: ai ?? null,
+    client: client ?? { origin: null, ip: null },
   };
 }
 

@@ -1,4 +1,4 @@
-export { createOpenAIClient, type OpenAIClient, type OpenAIConfig } from "./openai.ts";
+export { createOpenAIClient, OpenAI, type OpenAIClient, type OpenAIConfig } from "./openai.ts";
 export {
   createResearchClient,
   type ResearchClient,

@@ -20,3 +20,6 @@ export function createOpenAIClient(config: OpenAIConfig): OpenAI | null {
     timeout: 60_000,
   });
 }
+
+/** The SDK's class, for its error types (OpenAI.RateLimitError, …) in code that maps failures. */
+export { OpenAI };

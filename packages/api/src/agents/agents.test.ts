@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import type { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "../root.ts";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
+import { createTestApi } from "../test-api-client.ts";
+
+let database: TestDatabase;
+let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+let owner: TestAccount;
+let member: TestAccount;
+let outsider: TestAccount;
+let orgA: string;
+let orgB: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  api = createTestApi({ router: appRouter, db: database.db });
+  owner = await createTestAccount(database.db, { email: "owner-a@example.com" });
+  member = await createTestAccount(database.db, { email: "member-a@example.com" });
+  outsider = await createTestAccount(database.db, { email: "owner-b@example.com" });
+  orgA = (await createTestOrganization(database.db, "org-a", [{ userId: owner.id }])).id;
+  await database.db.membership.updateMany({ where: { organizationId: orgA }, data: { role: "owner" } });
+  await database.db.membership.create({ data: { organizationId: orgA, userId: member.id, role: "member" } });
+  orgB = (await createTestOrganization(database.db, "org-b", [{ userId: outsider.id }])).id;
+  await database.db.membership.updateMany({ where: { organizationId: orgB }, data: { role: "owner" } });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const as = (account: TestAccount | null, origin?: string) =>
+  api({ authorization: account ? `Bearer ${account.token}` : "" }, origin);
+
+const config = {
+  name: "Front desk",
+  description: "Answers questions",
+  model: "gpt-4o-mini",
+  systemPrompt: "You are helpful.",
+  temperature: 0.4,
+  maxTokens: 256,
+  allowedDomains: ["shop-a.example", "*.brand-a.example"],
+};
+
+async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as TRPCClientError<typeof appRouter>;
+    const data = e.data as { code?: string; appCode?: string; fieldErrors?: Record<string, string[]> } | undefined;
+    return { code: data?.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
+  }
+  throw new Error("expected the call to fail");
+}
+
+async function publishedAgent() {
+  const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
+  await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+  return agentId;
+}
+
+describe("agent configuration", () => {
+  it("versions edits: a published version is frozen, editing it starts a new draft", async () => {
+    const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
+    await as(owner).agents.update.mutate({ organizationId: orgA, agentId, config: { ...config, temperature: 0.9 } });
+    let agent = await as(member).agents.get.query({ organizationId: orgA, agentId });
+    expect(agent.versions.map((v) => [v.version, v.status])).toEqual([[1, "draft"]]);
+    expect(agent.latest.temperature).toBe(0.9);
+
+    const published = await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    expect(published.version).toBe(1);
+    const edit = await as(owner).agents.update.mutate({
+      organizationId: orgA,
+      agentId,
+      config: { ...config, systemPrompt: "Be brief." },
+    });
+    expect(edit).toMatchObject({ version: 2, newVersion: true });
+    agent = await as(owner).agents.get.query({ organizationId: orgA, agentId });
+    expect(agent.versions.map((v) => [v.version, v.status])).toEqual([
+      [2, "draft"],
+      [1, "published"],
+    ]);
+    const v1 = await database.db.agentVersion.findFirstOrThrow({ where: { agentId, version: 1 } });
+    expect(v1.systemPrompt).toBe("You are helpful.");
+    await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    agent = await as(owner).agents.get.query({ organizationId: orgA, agentId });
+    expect(agent.versions.map((v) => v.status)).toEqual(["published", "archived"]);
+    expect(await errorOf(as(owner).agents.publish.mutate({ organizationId: orgA, agentId }))).toMatchObject({
+      message: "There are no unpublished changes to publish.",
+    });
+  });
+
+  it("pins a session to the version it started on", async () => {
+    const agentId = await publishedAgent();
+    const session = await as(null, "https://shop-a.example").agents.startSession.mutate({ agentId });
+    expect(session.versionNumber).toBe(1);
+    await as(owner).agents.update.mutate({ organizationId: orgA, agentId, config: { ...config, model: "gpt-4o" } });
+    await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    const stored = await database.db.agentSession.findUniqueOrThrow({
+      where: { publicId: session.sessionId },
+      include: { agentVersion: true },
+    });
+    expect(stored.agentVersion).toMatchObject({ version: 1, model: "gpt-4o-mini" });
+    const later = await as(null, "https://shop-a.example").agents.startSession.mutate({ agentId });
+    expect(later.versionNumber).toBe(2);
+  });
+
+  it("lets members read but only admins edit", async () => {
+    const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
+    expect((await as(member).agents.list.query({ organizationId: orgA })).map((a) => a.agentId)).toContain(agentId);
+    expect(await errorOf(as(member).agents.publish.mutate({ organizationId: orgA, agentId }))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only an organization admin can do this.",
+    });
+  });
+});
+
+describe("isolation between organizations and websites", () => {
+  it("hides another organization's agents as NOT_FOUND", async () => {
+    const agentId = await publishedAgent();
+    const calls = [
+      () => as(outsider).agents.get.query({ organizationId: orgB, agentId }),
+      () => as(outsider).agents.update.mutate({ organizationId: orgB, agentId, config }),
+      () => as(outsider).agents.publish.mutate({ organizationId: orgB, agentId }),
+      () => as(outsider).agents.sessions.query({ organizationId: orgB, agentId }),
+      () => as(outsider).agents.stats.query({ organizationId: orgB, agentId }),
+      () => as(outsider).agents.list.query({ organizationId: orgA }),
+    ];
+    for (const call of calls) expect((await errorOf(call())).code).toBe("NOT_FOUND");
+    expect(await as(outsider).agents.list.query({ organizationId: orgB })).toEqual([]);
+  });
+
+  it("starts sessions only from allowed domains and binds them to it", async () => {
+    const agentId = await publishedAgent();
+    expect(await errorOf(as(null, "https://evil.example").agents.startSession.mutate({ agentId }))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "This assistant isn't enabled for evil.example.",
+    });
+    expect(await errorOf(as(null).agents.startSession.mutate({ agentId }))).toMatchObject({ code: "FORBIDDEN" });
+    const sub = await as(null, "https://help.brand-a.example").agents.startSession.mutate({ agentId });
+    const stored = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sub.sessionId } });
+    expect(stored).toMatchObject({ websiteDomain: "help.brand-a.example", channel: "web", status: "active" });
+  });
+
+  it("keeps at least one owner", async () => {
+    const lonely = await createTestAccount(database.db, { email: `solo-${randomUUID()}@example.com` });
+    const org = await createTestOrganization(database.db, `solo-${randomUUID().slice(0, 8)}`, [{ userId: lonely.id }]);
+    await database.db.membership.updateMany({ where: { organizationId: org.id }, data: { role: "owner" } });
+    expect(
+      await errorOf(
+        as(lonely).organizations.changeRole.mutate({ organizationId: org.id, userId: lonely.id, role: "member" }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("at least one owner") });
+    expect(
+      await errorOf(as(lonely).organizations.removeMember.mutate({ organizationId: org.id, userId: lonely.id })),
+    ).toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("invites by link: only the invited email can accept, once", async () => {
+    const invitee = await createTestAccount(database.db, { email: `invitee-${randomUUID()}@example.com` });
+    const { token } = await as(owner).organizations.invite.mutate({
+      organizationId: orgA,
+      email: invitee.email,
+      role: "admin",
+    });
+    expect((await errorOf(as(outsider).organizations.acceptInvitation.mutate({ token }))).code).toBe("FORBIDDEN");
+    await as(invitee).organizations.acceptInvitation.mutate({ token });
+    const members = await as(owner).organizations.members.query({ organizationId: orgA });
+    expect(members.find((m) => m.userId === invitee.id)?.role).toBe("admin");
+    expect((await errorOf(as(invitee).organizations.acceptInvitation.mutate({ token }))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("bad input", () => {
+  const cases: { name: string; change: Record<string, unknown>; field: string }[] = [
+    { name: "temperature above 2", change: { temperature: 2.5 }, field: "config.temperature" },
+    { name: "negative temperature", change: { temperature: -1 }, field: "config.temperature" },
+    { name: "empty name", change: { name: "" }, field: "config.name" },
+    { name: "empty prompt", change: { systemPrompt: "" }, field: "config.systemPrompt" },
+    { name: "prompt over 8,000 characters", change: { systemPrompt: "x".repeat(8001) }, field: "config.systemPrompt" },
+    {
+      name: "domain with a scheme",
+      change: { allowedDomains: ["https://shop.example"] },
+      field: "config.allowedDomains.0",
+    },
+    { name: "domain with a path", change: { allowedDomains: ["shop.example/path"] }, field: "config.allowedDomains.0" },
+    { name: "max tokens too large", change: { maxTokens: 100_000 }, field: "config.maxTokens" },
+    { name: "max tokens not whole", change: { maxTokens: 10.5 }, field: "config.maxTokens" },
+    { name: "unknown provider", change: { llmProvider: "acme-ai" }, field: "config.llmProvider" },
+    { name: "compatible base URL not http", change: { llmBaseUrl: "ftp://llm.local" }, field: "config.llmBaseUrl" },
+    { name: "rate limit zero", change: { rateLimitPerSession: 0 }, field: "config.rateLimitPerSession" },
+    { name: "missing model", change: { model: "" }, field: "config.model" },
+  ];
+  it.each(cases)("refuses $name with a field message, writing nothing", async ({ change, field }) => {
+    const before = await database.db.agentVersion.count();
+    const error = await errorOf(
+      as(owner).agents.create.mutate({ organizationId: orgA, config: { ...config, ...change } as typeof config }),
+    );
+    expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
+    expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
+    expect(error.message).not.toMatch(/zod|invalid_type|undefined/i);
+    expect(await database.db.agentVersion.count()).toBe(before);
+  });
+
+  it("refuses malformed ids and a session of an unpublished agent plainly", async () => {
+    expect(await errorOf(as(owner).agents.get.query({ organizationId: orgA, agentId: "nope" }))).toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
+    expect(await errorOf(as(null, "https://shop-a.example").agents.startSession.mutate({ agentId }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "This assistant isn't available.",
+    });
+    expect(
+      await errorOf(as(null, "https://shop-a.example").agents.startSession.mutate({ agentId: randomUUID() })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  });
+});

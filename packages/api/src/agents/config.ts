@@ -1,0 +1,70 @@
+// An agent's configuration as editors submit it. Stored per version (agent_versions); a
+// published version is frozen and sessions stay pinned to the version they started on.
+import { z } from "../validation-messages.ts";
+
+/** A website domain as browsers send it in Origin: host names only, optional leading "*." for subdomains. */
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^localhost$/, {
+    error: "Enter a domain like example.com or *.example.com (no http:// and no path).",
+  });
+
+export const agentConfigInput = z.object({
+  name: z.string().trim().min(1, { error: "Give the agent a name." }).max(80),
+  description: z.string().trim().max(500).default(""),
+  llmProvider: z.enum(["openai", "openai_compatible"]).default("openai"),
+  llmBaseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .nullish(),
+  model: z.string().trim().min(1, { error: "Choose a model." }).max(100),
+  systemPrompt: z
+    .string()
+    .trim()
+    .min(1, { error: "Write the agent's instructions." })
+    .max(8000, { error: "Keep the instructions under 8,000 characters." }),
+  temperature: z
+    .number()
+    .min(0, { error: "Temperature goes from 0 to 2." })
+    .max(2, { error: "Temperature goes from 0 to 2." }),
+  maxTokens: z.number().int().min(16).max(4096),
+  voiceProvider: z.string().trim().max(50).nullish(),
+  voiceId: z.string().trim().max(100).nullish(),
+  voiceSettings: z.record(z.string().max(50), z.union([z.number(), z.string().max(100), z.boolean()])).default({}),
+  speechOptions: z.record(z.string().max(50), z.union([z.number(), z.string().max(100), z.boolean()])).default({}),
+  allowedDomains: z.array(domain).max(50).default([]),
+  rateLimitPerSession: z.number().int().min(1).max(600).default(30),
+  knowledgeBaseIds: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+});
+
+export type AgentConfig = z.output<typeof agentConfigInput>;
+
+/** Whether a host name is allowed by the list (exact, or a subdomain of a "*." entry). */
+export function domainAllowed(allowed: string[], host: string): boolean {
+  const name = host.toLowerCase();
+  return allowed.some((entry) =>
+    entry.startsWith("*.") ? name === entry.slice(2) || name.endsWith(entry.slice(1)) : name === entry,
+  );
+}
+
+/** The version fields an agent config maps to. */
+export function versionData(config: AgentConfig) {
+  return {
+    llmProvider: config.llmProvider,
+    llmBaseUrl: config.llmProvider === "openai_compatible" ? (config.llmBaseUrl ?? null) : null,
+    model: config.model,
+    systemPrompt: config.systemPrompt,
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
+    voiceProvider: config.voiceProvider ?? null,
+    voiceId: config.voiceId ?? null,
+    voiceSettings: config.voiceSettings,
+    speechOptions: config.speechOptions,
+    allowedDomains: config.allowedDomains,
+    rateLimitPerSession: config.rateLimitPerSession,
+    knowledgeBaseIds: config.knowledgeBaseIds,
+  };
+}

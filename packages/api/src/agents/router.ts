@@ -1,0 +1,252 @@
+// Agents: versioned configuration per organization (members read, admins edit and publish),
+// public sessions from allowed websites, and streaming chat over a tRPC subscription.
+import type { Database, Prisma } from "@switchboard/db";
+import { appError } from "../errors.ts";
+import { requireRole } from "../organizations/membership.ts";
+import { orgProcedure, publicProcedure, router } from "../trpc.ts";
+import { z } from "../validation-messages.ts";
+import type { AiRuntime } from "./ai-runtime.ts";
+import { streamReply } from "./chat.ts";
+import { agentConfigInput, versionData } from "./config.ts";
+import { acceptVisitorMessage, startAgentSession } from "./sessions.ts";
+import { agentStats } from "./stats.ts";
+
+const agentNotFound = () => appError("NOT_FOUND", "We couldn't find that agent.");
+
+/** An agent of the caller's organization, or NOT_FOUND (other organizations' ids reveal nothing). */
+async function orgAgent(db: Database | Prisma.TransactionClient, organizationId: string, agentId: string) {
+  const agent = await db.agent.findFirst({ where: { id: agentId, organizationId } });
+  if (!agent) throw agentNotFound();
+  return agent;
+}
+
+function aiOf(ctx: { ai: AiRuntime | null }) {
+  if (!ctx.ai?.openai) {
+    throw appError(
+      "AI_DISABLED",
+      "AI features are off on this server (no OpenAI key or compatible server configured).",
+    );
+  }
+  return { ...ctx.ai, openai: ctx.ai.openai };
+}
+
+const agentIdInput = z.object({ agentId: z.uuid({ error: "This agent id is not valid." }) });
+
+export const agentsRouter = router({
+  list: orgProcedure.query(async ({ ctx }) => {
+    const agents = await ctx.db.agent.findMany({
+      where: { organizationId: ctx.membership.organizationId },
+      orderBy: { createdAt: "asc" },
+      include: {
+        publishedVersion: { select: { version: true, model: true, publishedAt: true } },
+        versions: { orderBy: { version: "desc" }, take: 1, select: { version: true, status: true } },
+        _count: { select: { sessions: true } },
+      },
+    });
+    return agents.map((agent) => ({
+      agentId: agent.id,
+      name: agent.name,
+      description: agent.description,
+      published: agent.publishedVersion,
+      latestVersion: agent.versions[0] ?? null,
+      sessions: agent._count.sessions,
+    }));
+  }),
+
+  /** The agent, its editable (latest) configuration and its version history. */
+  get: orgProcedure.input(agentIdInput).query(async ({ ctx, input }) => {
+    await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
+    const agent = await ctx.db.agent.findUniqueOrThrow({
+      where: { id: input.agentId },
+      include: { versions: { orderBy: { version: "desc" } } },
+    });
+    return {
+      agentId: agent.id,
+      name: agent.name,
+      description: agent.description,
+      publishedVersionId: agent.publishedVersionId,
+      latest: agent.versions[0]!,
+      versions: agent.versions.map(({ id, version, status, model, createdAt, publishedAt }) => ({
+        id,
+        version,
+        status,
+        model,
+        createdAt,
+        publishedAt,
+      })),
+    };
+  }),
+
+  create: orgProcedure.input(z.object({ config: agentConfigInput })).mutation(async ({ ctx, input }) => {
+    requireRole(ctx.membership, "admin");
+    return ctx.db.$transaction(async (tx) => {
+      const agent = await tx.agent.create({
+        data: {
+          organizationId: ctx.membership.organizationId,
+          name: input.config.name,
+          description: input.config.description,
+        },
+      });
+      const version = await tx.agentVersion.create({
+        data: { agentId: agent.id, version: 1, createdById: ctx.user.id, ...versionData(input.config) },
+      });
+      return { agentId: agent.id, versionId: version.id, version: 1 };
+    });
+  }),
+
+  /** Edits the draft; editing a published (frozen) version starts a new draft version instead. */
+  update: orgProcedure.input(agentIdInput.extend({ config: agentConfigInput })).mutation(async ({ ctx, input }) => {
+    requireRole(ctx.membership, "admin");
+    return ctx.db.$transaction(async (tx) => {
+      await orgAgent(tx, ctx.membership.organizationId, input.agentId);
+      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${input.agentId}::uuid FOR UPDATE`;
+      await tx.agent.update({
+        where: { id: input.agentId },
+        data: { name: input.config.name, description: input.config.description },
+      });
+      const latest = await tx.agentVersion.findFirstOrThrow({
+        where: { agentId: input.agentId },
+        orderBy: { version: "desc" },
+      });
+      if (latest.status === "draft") {
+        await tx.agentVersion.update({ where: { id: latest.id }, data: versionData(input.config) });
+        return { versionId: latest.id, version: latest.version, newVersion: false };
+      }
+      const created = await tx.agentVersion.create({
+        data: {
+          agentId: input.agentId,
+          version: latest.version + 1,
+          createdById: ctx.user.id,
+          ...versionData(input.config),
+        },
+      });
+      return { versionId: created.id, version: created.version, newVersion: true };
+    });
+  }),
+
+  /** Freezes the latest draft and makes it the version new sessions get. */
+  publish: orgProcedure.input(agentIdInput).mutation(async ({ ctx, input }) => {
+    requireRole(ctx.membership, "admin");
+    return ctx.db.$transaction(async (tx) => {
+      await orgAgent(tx, ctx.membership.organizationId, input.agentId);
+      await tx.$queryRaw`SELECT id FROM agents WHERE id = ${input.agentId}::uuid FOR UPDATE`;
+      const draft = await tx.agentVersion.findFirst({
+        where: { agentId: input.agentId, status: "draft" },
+        orderBy: { version: "desc" },
+      });
+      if (!draft) throw appError("VALIDATION_FAILED", "There are no unpublished changes to publish.");
+      await tx.agentVersion.updateMany({
+        where: { agentId: input.agentId, status: "published" },
+        data: { status: "archived" },
+      });
+      await tx.agentVersion.update({
+        where: { id: draft.id },
+        data: { status: "published", publishedAt: new Date() },
+      });
+      await tx.agent.update({ where: { id: input.agentId }, data: { publishedVersionId: draft.id } });
+      return { versionId: draft.id, version: draft.version };
+    });
+  }),
+
+  /** Sessions of an agent, newest first. */
+  sessions: orgProcedure.input(agentIdInput).query(async ({ ctx, input }) => {
+    await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
+    return ctx.db.agentSession.findMany({
+      where: { agentId: input.agentId },
+      orderBy: { startedAt: "desc" },
+      take: 50,
+      select: {
+        id: true,
+        websiteDomain: true,
+        channel: true,
+        status: true,
+        messageCount: true,
+        startedAt: true,
+        lastActivityAt: true,
+        endedAt: true,
+        agentVersion: { select: { version: true } },
+      },
+    });
+  }),
+
+  transcript: orgProcedure.input(z.object({ sessionId: z.uuid() })).query(async ({ ctx, input }) => {
+    const session = await ctx.db.agentSession.findFirst({
+      where: { id: input.sessionId, organizationId: ctx.membership.organizationId },
+      include: { messages: { orderBy: { createdAt: "asc" } } },
+    });
+    if (!session) throw appError("NOT_FOUND", "We couldn't find that conversation.");
+    return session.messages.map((m) => ({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      status: m.status,
+      tokensUsed: m.tokensUsed,
+      latencyMs: m.latencyMs,
+      modelUsed: m.modelUsed,
+      errorCode: m.errorCode,
+      createdAt: m.createdAt,
+    }));
+  }),
+
+  /** Per day: conversations, messages, tokens, reply latency p50/p95 and errors. */
+  stats: orgProcedure
+    .input(agentIdInput.extend({ days: z.number().int().min(1).max(90).default(14) }))
+    .query(async ({ ctx, input }) => {
+      await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
+      return agentStats(ctx.db, input.agentId, input.days);
+    }),
+
+  /**
+   * Public: a website starts a chat with a published agent. Its Origin must be on the agent's
+   * allowed list. Organization members may start one from the dashboard's test panel.
+   */
+  startSession: publicProcedure
+    .input(
+      z.strictObject({
+        agentId: z.uuid({ error: "This assistant link is not valid." }),
+        channel: z.enum(["web", "voice", "api"]).default("web"),
+        contextData: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+        testPanel: z.boolean().default(false),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const memberships =
+        input.testPanel && ctx.user
+          ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
+          : [];
+      return startAgentSession(ctx.db, input, {
+        origin: ctx.client.origin,
+        ip: ctx.client.ip,
+        testPanelOrganizationIds: memberships.map((m) => m.organizationId),
+      });
+    }),
+
+  /** Public: stores the visitor's message and streams the reply (chunks, then the stored reply). */
+  sendMessage: publicProcedure
+    .input(
+      z.strictObject({
+        sessionId: z.string().min(10).max(100),
+        content: z
+          .string()
+          .trim()
+          .min(1, { error: "Type a message first." })
+          .max(4000, { error: "Keep messages under 4,000 characters." }),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const ai = aiOf(ctx);
+      const memberships = ctx.user
+        ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
+        : [];
+      const accepted = await acceptVisitorMessage(
+        ctx.db,
+        input,
+        { origin: ctx.client.origin, memberOrganizationIds: memberships.map((m) => m.organizationId) },
+        ai.sessionIdleMs,
+      );
+      if (accepted.expired) {
+        throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
+      }
+      yield* streamReply({ db: ctx.db, openai: ai.openai, log: ctx.log }, accepted.session, signal);
+    }),
+});

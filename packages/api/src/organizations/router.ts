@@ -1,0 +1,119 @@
+// Organizations: members with roles, invitations by link, and the rule that an organization
+// always keeps at least one owner (checked under a lock on its memberships, so two concurrent
+// demotions cannot both pass).
+import { randomBytes } from "node:crypto";
+import type { Transaction } from "@switchboard/db";
+import { hashSessionToken } from "../auth/tokens.ts";
+import { appError } from "../errors.ts";
+import { authedProcedure, orgProcedure, router } from "../trpc.ts";
+import { z } from "../validation-messages.ts";
+import { requireRole } from "./membership.ts";
+
+const INVITATION_DAYS = 7;
+const role = z.enum(["owner", "admin", "member"]);
+
+async function lockOwners(tx: Transaction, organizationId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ user_id: string; role: string }[]>`
+    SELECT user_id::text, role::text FROM memberships WHERE organization_id = ${organizationId}::uuid FOR UPDATE`;
+  return rows.filter((row) => row.role === "owner").map((row) => row.user_id);
+}
+
+const lastOwner = () =>
+  appError("FORBIDDEN_ROLE", "An organization needs at least one owner. Make someone else an owner first.");
+
+export const organizationsRouter = router({
+  /** The organizations the signed-in person belongs to, with their role. */
+  mine: authedProcedure.query(async ({ ctx }) => {
+    const memberships = await ctx.db.membership.findMany({
+      where: { userId: ctx.user.id },
+      include: { organization: { select: { id: true, name: true, slug: true, plan: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    return memberships.map((m) => ({ ...m.organization, role: m.role }));
+  }),
+
+  members: orgProcedure.query(async ({ ctx }) => {
+    const members = await ctx.db.membership.findMany({
+      where: { organizationId: ctx.membership.organizationId },
+      include: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    return members.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, role: m.role }));
+  }),
+
+  /** Creates an invitation link (valid 7 days); the invitee accepts it signed in with that email. */
+  invite: orgProcedure
+    .input(z.object({ email: z.email().max(254), role: role.default("member") }))
+    .mutation(async ({ ctx, input }) => {
+      requireRole(ctx.membership, "admin");
+      if (input.role === "owner") requireRole(ctx.membership, "owner");
+      const token = randomBytes(24).toString("base64url");
+      const invitation = await ctx.db.organizationInvitation.create({
+        data: {
+          organizationId: ctx.membership.organizationId,
+          email: input.email.toLowerCase(),
+          role: input.role,
+          tokenHash: hashSessionToken(token),
+          invitedById: ctx.user.id,
+          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+        },
+      });
+      return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
+    }),
+
+  acceptInvitation: authedProcedure
+    .input(z.strictObject({ token: z.string().min(10).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      return ctx.db.$transaction(async (tx) => {
+        const invitation = await tx.organizationInvitation.findUnique({
+          where: { tokenHash: hashSessionToken(input.token) },
+        });
+        if (!invitation || invitation.acceptedAt || invitation.expiresAt < new Date()) {
+          throw appError("NOT_FOUND", "This invitation link is not valid any more. Ask for a new one.");
+        }
+        if (invitation.email !== ctx.user.email.toLowerCase()) {
+          throw appError("FORBIDDEN_RESOURCE", `This invitation is for ${invitation.email}. Sign in with that email.`);
+        }
+        await tx.membership.upsert({
+          where: { organizationId_userId: { organizationId: invitation.organizationId, userId: ctx.user.id } },
+          create: { organizationId: invitation.organizationId, userId: ctx.user.id, role: invitation.role },
+          update: {},
+        });
+        await tx.organizationInvitation.update({ where: { id: invitation.id }, data: { acceptedAt: new Date() } });
+        return { organizationId: invitation.organizationId };
+      });
+    }),
+
+  changeRole: orgProcedure.input(z.object({ userId: z.uuid(), role })).mutation(async ({ ctx, input }) => {
+    requireRole(ctx.membership, "owner");
+    const organizationId = ctx.membership.organizationId;
+    return ctx.db.$transaction(async (tx) => {
+      const owners = await lockOwners(tx, organizationId);
+      if (owners.length === 1 && owners[0] === input.userId && input.role !== "owner") throw lastOwner();
+      const { count } = await tx.membership.updateMany({
+        where: { organizationId, userId: input.userId },
+        data: { role: input.role },
+      });
+      if (count === 0) throw appError("NOT_FOUND", "That person is not a member of this organization.");
+      return { userId: input.userId, role: input.role };
+    });
+  }),
+
+  removeMember: orgProcedure.input(z.object({ userId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    if (input.userId !== ctx.user.id) requireRole(ctx.membership, "admin");
+    const organizationId = ctx.membership.organizationId;
+    return ctx.db.$transaction(async (tx) => {
+      const owners = await lockOwners(tx, organizationId);
+      const target = await tx.membership.findUnique({
+        where: { organizationId_userId: { organizationId, userId: input.userId } },
+      });
+      if (!target) throw appError("NOT_FOUND", "That person is not a member of this organization.");
+      if (target.role === "owner" && ctx.membership.role !== "owner" && input.userId !== ctx.user.id) {
+        throw appError("FORBIDDEN_ROLE", "Only an owner can remove another owner.");
+      }
+      if (target.role === "owner" && owners.length === 1) throw lastOwner();
+      await tx.membership.delete({ where: { id: target.id } });
+      return { removed: input.userId };
+    });
+  }),
+});
