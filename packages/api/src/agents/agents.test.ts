@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import { createOpenAIClient } from "@switchboard/integrations";
+import { createTestDatabase, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import type { TRPCClientError } from "@trpc/client";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
+import { appRouter, createCaller } from "../root.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
 import { createTestApi } from "../test-api-client.ts";
+import { createContext } from "../trpc.ts";
+import type { ChatStreamMessage } from "./chat.ts";
 
 let database: TestDatabase;
 let api: ReturnType<typeof createTestApi<typeof appRouter>>;
@@ -47,9 +51,10 @@ async function errorOf(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    const e = error as TRPCClientError<typeof appRouter>;
+    // A client error carries the formatted shape in `data`; a server-side caller's TRPCError its `code`.
+    const e = error as TRPCClientError<typeof appRouter> & { code?: string };
     const data = e.data as { code?: string; appCode?: string; fieldErrors?: Record<string, string[]> } | undefined;
-    return { code: data?.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
+    return { code: data?.code ?? e.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
   }
   throw new Error("expected the call to fail");
 }
@@ -215,5 +220,158 @@ describe("bad input", () => {
     expect(
       await errorOf(as(null, "https://shop-a.example").agents.startSession.mutate({ agentId: randomUUID() })),
     ).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("chat", () => {
+  let openai: Awaited<ReturnType<typeof startOpenAIFake>>;
+  let client: ReturnType<typeof createOpenAIClient>;
+  beforeAll(async () => {
+    openai = await startOpenAIFake({ tokenDelayMs: 1 });
+    client = createOpenAIClient({ apiKey: "sk-test", baseURL: openai.baseURL })!.withOptions({ maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await openai.close();
+  });
+
+  /** A server-side caller as a website visitor on `origin` (or a signed-in member). */
+  async function caller(origin: string | null, account?: TestAccount, idleMs = 60_000) {
+    const ctx = await createContext({
+      db: database.db,
+      log: pino({ level: "silent" }),
+      token: account?.token ?? null,
+      requestId: randomUUID(),
+      events: undefined as never,
+      ai: { openai: client, sessionIdleMs: idleMs },
+      client: { origin, ip: "203.0.113.9" },
+    });
+    return createCaller(ctx);
+  }
+
+  async function chat(origin: string | null, sessionId: string, content: string, account?: TestAccount) {
+    const chunks: string[] = [];
+    let done: Extract<ChatStreamMessage, { type: "done" }> | null = null;
+    const stream = await (await caller(origin, account)).agents.sendMessage({ sessionId, content });
+    for await (const message of stream) {
+      if (message.type === "chunk") chunks.push(message.text);
+      else done = message;
+    }
+    return { chunks, done: done! };
+  }
+
+  it("streams the reply in order and stores it with tokens, latency and the model", async () => {
+    const agentId = await publishedAgent();
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    openai.replyOnce({
+      content: "Our opening hours are nine to five.",
+      usage: { promptTokens: 12, completionTokens: 8 },
+    });
+    const { chunks, done } = await chat("https://shop-a.example", sessionId, "When are you open?");
+    expect(chunks.join("")).toBe("Our opening hours are nine to five.");
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(done).toMatchObject({ status: "complete", promptTokens: 12, completionTokens: 8, tokensUsed: 20 });
+    expect(done.latencyMs).toBeGreaterThanOrEqual(0);
+    const sent = openai.chatRequests.at(-1)!;
+    expect(sent).toMatchObject({ model: "gpt-4o-mini", temperature: 0.4, max_tokens: 256, stream: true });
+    expect(sent.messages.map((m) => m.role)).toEqual(["system", "user"]);
+    const stored = await database.db.agentSession.findUniqueOrThrow({
+      where: { publicId: sessionId },
+      include: { messages: { orderBy: { createdAt: "asc" } } },
+    });
+    expect(stored.messageCount).toBe(2);
+    expect(stored.messages.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
+    expect(stored.messages[1]).toMatchObject({ tokensUsed: 20, modelUsed: "gpt-4o-mini" });
+    const stats = await as(owner).agents.stats.query({ organizationId: orgA, agentId, days: 1 });
+    expect(stats.at(-1)).toMatchObject({ conversations: 1, messages: 2, tokens: 20, errors: 0 });
+  });
+
+  it("turns an OpenAI failure into a plain message and keeps a cut-short reply as incomplete", async () => {
+    const agentId = await publishedAgent();
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    openai.failNext(1, 429);
+    const limited = await errorOf(chat("https://shop-a.example", sessionId, "Hello?"));
+    expect(limited.message).toBe("The assistant is very busy right now. Please try again in a moment.");
+    openai.replyOnce({ content: "This answer will be cut off halfway through", cutAfterChunks: 3 });
+    expect((await errorOf(chat("https://shop-a.example", sessionId, "Tell me more"))).message).toMatch(
+      /couldn't reach the assistant|couldn't answer/,
+    );
+    const messages = await database.db.agentMessage.findMany({
+      where: { session: { publicId: sessionId } },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(messages.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "failed"],
+      ["user", "complete"],
+      ["assistant", "incomplete"],
+    ]);
+    expect(messages[1]!.errorCode).toBe("ai_rate_limited");
+    expect(messages[3]!.content.length).toBeGreaterThan(0);
+  });
+
+  it("sends the history trimmed to the budget, newest kept", async () => {
+    const agentId = await publishedAgent();
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    const session = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
+    for (let i = 0; i < 40; i++) {
+      await database.db.agentMessage.create({
+        data: { sessionId: session.id, role: i % 2 ? "assistant" : "user", content: `old ${i} ${"x".repeat(800)}` },
+      });
+    }
+    await chat("https://shop-a.example", sessionId, "latest question");
+    const sent = openai.chatRequests.at(-1)!;
+    expect(sent.messages.length).toBeLessThan(42);
+    expect(sent.messages.at(-1)).toMatchObject({ role: "user", content: "latest question" });
+    expect(sent.messages.some((m) => String(m.content).startsWith("old 0 "))).toBe(false);
+    expect(sent.messages.some((m) => String(m.content).startsWith("old 39 "))).toBe(true);
+  });
+
+  it("refuses a session id from another website, after idling, and beyond its rate limit", async () => {
+    const { agentId } = await as(owner).agents.create.mutate({
+      organizationId: orgA,
+      config: { ...config, rateLimitPerSession: 2 },
+    });
+    await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    expect(await errorOf(chat("https://other.example", sessionId, "hi"))).toMatchObject({ code: "NOT_FOUND" });
+    await chat("https://shop-a.example", sessionId, "one");
+    await chat("https://shop-a.example", sessionId, "two");
+    expect(await errorOf(chat("https://shop-a.example", sessionId, "three"))).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: "You're sending messages too quickly. Please wait a moment and try again.",
+    });
+    await database.db.agentSession.update({
+      where: { publicId: sessionId },
+      data: { lastActivityAt: new Date(Date.now() - 120_000) },
+    });
+    const idle = await (await caller("https://shop-a.example", undefined, 60_000)).agents.sendMessage({
+      sessionId,
+      content: "still there?",
+    });
+    expect(
+      await errorOf(
+        (async () => {
+          for await (const _ of idle) {
+            /* drain */
+          }
+        })(),
+      ),
+    ).toMatchObject({
+      message: "This chat ended because it was idle for too long. Start a new one.",
+    });
+    expect((await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } })).status).toBe(
+      "expired",
+    );
+  });
+
+  it("lets members chat from the dashboard's test panel, and nobody else", async () => {
+    const agentId = await publishedAgent();
+    const { sessionId } = await (await caller(null, member)).agents.startSession({ agentId, testPanel: true });
+    const { done } = await chat(null, sessionId, "test", member);
+    expect(done.status).toBe("complete");
+    expect(await errorOf(chat(null, sessionId, "test", outsider))).toMatchObject({ code: "NOT_FOUND" });
   });
 });
