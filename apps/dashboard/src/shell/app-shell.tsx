@@ -2,6 +2,9 @@
 // connection is up, the way out, and the way to each product.
 import type { RouterOutputs } from "@switchboard/api";
 import { trpc } from "../api/trpc.ts";
+import { onboardingIdFromPath } from "../onboarding/onboarding-labels.ts";
+import { OnboardingPage } from "../onboarding/onboarding-page.tsx";
+import { OnboardingSessionPage } from "../onboarding/onboarding-session-page.tsx";
 import { NotFoundPage } from "../pages/not-found-page.tsx";
 import { ProductPage } from "../pages/product-page.tsx";
 import { requestIdFromPath } from "../requests/request-labels.ts";
@@ -76,6 +79,9 @@ function ShellPage({ pathname, me }: { pathname: string; me: Me }) {
   if (pathname === "/requests") return <RequestsPage viewer={viewer} />;
   const requestId = requestIdFromPath(pathname);
   if (requestId) return <RequestPage key={requestId} requestId={requestId} viewer={viewer} />;
+  if (pathname === "/onboarding") return <OnboardingPage email={me.user.email} />;
+  const onboardingId = onboardingIdFromPath(pathname);
+  if (onboardingId) return <OnboardingSessionPage key={onboardingId} sessionId={onboardingId} />;
   const product = products.find((candidate) => candidate.path === pathname);
   return product ? <ProductPage product={product} /> : <NotFoundPage />;
 }

@@ -1,0 +1,115 @@
+// The new organization's API key. Its secret can be shown once, within a 2-hour window: the
+// server erases it as it hands it over, so it lives only in this component's state — never in
+// the query cache — and is gone when the person leaves the page. After that only its
+// fingerprint is shown, to recognise it by.
+import { type ReactNode, useId, useState } from "react";
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { FormError } from "../pages/form-fields.tsx";
+import { formatTime, type OnboardingView } from "./onboarding-labels.ts";
+
+type ApiKeyView = NonNullable<OnboardingView["apiKey"]>;
+
+export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: ApiKeyView }) {
+  const [revealed, setRevealed] = useState<{ secret: string; fingerprint: string } | null>(null);
+  const reveal = trpc.onboarding.revealApiKey.useMutation({ onSuccess: (result) => setRevealed(result) });
+  const revealError = reveal.error ? readAppError(reveal.error).message : null;
+
+  let body: ReactNode;
+  if (revealed) {
+    body = <RevealedKey secret={revealed.secret} fingerprint={revealed.fingerprint} />;
+  } else if (apiKey.revealed) {
+    body = (
+      <>
+        <Fingerprint fingerprint={apiKey.fingerprint} />
+        <p>
+          This key was already shown once, so we can't show it again. If you lost it, create a new key in your
+          organization's settings.
+        </p>
+      </>
+    );
+  } else if (!apiKey.revealExpiresAt || new Date(apiKey.revealExpiresAt).getTime() <= Date.now()) {
+    body = (
+      <>
+        <Fingerprint fingerprint={apiKey.fingerprint} />
+        <p>The 2 hours to view this key have passed. Create a new key in your organization's settings.</p>
+      </>
+    );
+  } else {
+    body = (
+      <>
+        <p>
+          You can view this key until{" "}
+          <time dateTime={apiKey.revealExpiresAt}>{formatTime(apiKey.revealExpiresAt)}</time>; we never show it again.
+        </p>
+        <FormError message={revealError} />
+        <button
+          type="button"
+          disabled={reveal.isPending}
+          onClick={() => {
+            reveal.mutate({ sessionId });
+          }}
+        >
+          {reveal.isPending ? "Showing…" : "Show API key"}
+        </button>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="api-key-heading" className="panel api-key-panel">
+      <h2 id="api-key-heading">Your API key</h2>
+      {body}
+    </section>
+  );
+}
+
+function Fingerprint({ fingerprint }: { fingerprint: string }) {
+  return (
+    <p>
+      Key fingerprint: <code className="fingerprint">{fingerprint}</code>
+    </p>
+  );
+}
+
+function RevealedKey({ secret, fingerprint }: { secret: string; fingerprint: string }) {
+  const id = useId();
+  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
+
+  const copyToClipboard = () => {
+    setCopy("idle");
+    navigator.clipboard.writeText(secret).then(
+      () => setCopy("copied"),
+      () => setCopy("failed"),
+    );
+  };
+
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={id}>API key</label>
+        <div className="secret-row">
+          <input
+            id={id}
+            className="secret"
+            readOnly
+            value={secret}
+            spellCheck={false}
+            aria-describedby={`${id}-note`}
+            onFocus={(event) => event.currentTarget.select()}
+          />
+          <button type="button" className="secondary" onClick={copyToClipboard}>
+            Copy
+          </button>
+        </div>
+        <p className="hint" id={`${id}-note`}>
+          Copy it now and keep it somewhere safe: this is the only time we show it. Its fingerprint is{" "}
+          <code className="fingerprint">{fingerprint}</code>.
+        </p>
+      </div>
+      <p className="saved-note" role="status">
+        {copy === "copied" ? "Copied" : copy === "failed" ? "Couldn't copy: select the key and copy it yourself." : ""}
+      </p>
+    </>
+  );
+}

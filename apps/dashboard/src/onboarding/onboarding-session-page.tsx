@@ -1,0 +1,308 @@
+// One onboarding's page, /onboarding/<id>: where the person lands after starting (or after
+// Stripe's payment page), and watches the setup happen. The page reads the progress with the
+// event id it is current to and subscribes from there; every event is the whole progress, so
+// it simply replaces what is shown. Mutations never write their answers into that view: an
+// answer read before the newest event could move the page backwards, so the events alone
+// move it forwards.
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { FormError } from "../pages/form-fields.tsx";
+import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { Link } from "../routing/router.tsx";
+import { ApiKeyPanel } from "./api-key-panel.tsx";
+import {
+  formatTime,
+  noPaymentProviderNotice,
+  type OnboardingView,
+  paymentLabels,
+  stepLabels,
+} from "./onboarding-labels.ts";
+import { SetupProgress } from "./setup-progress.tsx";
+
+/** How the person arrived: back from Stripe having paid, or having cancelled, or otherwise. */
+type Arrival = "paid" | "cancelled" | null;
+
+function readArrival(): Arrival {
+  const query = new URLSearchParams(window.location.search);
+  if (query.get("paid") === "1") return "paid";
+  if (query.get("cancelled") === "1") return "cancelled";
+  return null;
+}
+
+export function OnboardingSessionPage({ sessionId }: { sessionId: string }) {
+  const progress = trpc.onboarding.get.useQuery({ sessionId });
+  const view = progress.data;
+
+  if (progress.error && !view) {
+    return (
+      <PageSection title="Onboarding">
+        <p className="form-error">{loadErrorMessage(progress.error)}</p>
+        <p>
+          <Link href="/onboarding">Back to Onboarding</Link>
+        </p>
+      </PageSection>
+    );
+  }
+  if (!view) {
+    return (
+      <PageSection title="Onboarding">
+        <p className="loading" aria-busy="true">
+          Loading your setup…
+        </p>
+      </PageSection>
+    );
+  }
+  return <SessionView view={view} />;
+}
+
+function loadErrorMessage(error: unknown): string {
+  const { appCode, message } = readAppError(error);
+  // A malformed id in the address is, to the person, just a sign-up that isn't there.
+  return appCode === "VALIDATION_FAILED" ? "We couldn't find that sign-up." : message;
+}
+
+function PageSection({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(title);
+  return (
+    <section aria-labelledby="page-heading">
+      <h1 id="page-heading">{title}</h1>
+      {children}
+    </section>
+  );
+}
+
+/** Keeps the page current: subscribes from the query's lastEventId, so nothing in between is lost. */
+function useLiveProgress(view: OnboardingView) {
+  const utils = trpc.useUtils();
+  const { sessionId } = view;
+  const subscription = trpc.onboarding.progress.useSubscription(
+    { sessionId, lastEventId: view.lastEventId },
+    {
+      onData: ({ data: message }) => {
+        if (message.type === "resync") {
+          // Events we missed were pruned: the refetched progress is the truth, and its new
+          // lastEventId restarts the subscription from there.
+          void utils.onboarding.get.invalidate({ sessionId });
+          return;
+        }
+        const next = message.payload;
+        if (next.sessionId !== sessionId) return;
+        const before = utils.onboarding.get.getData({ sessionId });
+        // The subscription's own position moves on inside wsLink; keeping the query's
+        // lastEventId keeps the subscription's input, so it is not restarted.
+        utils.onboarding.get.setData({ sessionId }, (current) =>
+          current ? { ...next, lastEventId: current.lastEventId } : current,
+        );
+        if (before?.status !== next.status) void utils.onboarding.mine.invalidate();
+      },
+    },
+  );
+  return subscription.status === "error"
+    ? { error: readAppError(subscription.error), retry: subscription.reset }
+    : null;
+}
+
+/**
+ * Starts the pipeline once, as soon as there is something to start: a pending session that is
+ * paid, needs no payment, or whose person just came back from paying. Another tab may win the
+ * start; this one is then told so and follows the same progress.
+ */
+function usePipelineStart(view: OnboardingView, arrival: Arrival) {
+  const complete = trpc.onboarding.complete.useMutation();
+  const { mutate: startPipeline } = complete;
+  const { sessionId } = view;
+  const startable = view.status === "pending" && (view.paymentStatus !== "unpaid" || arrival === "paid");
+  const requested = useRef(false);
+
+  useEffect(() => {
+    if (!startable || requested.current) return;
+    requested.current = true;
+    startPipeline({ sessionId });
+  }, [startable, startPipeline, sessionId]);
+
+  return {
+    start: () => {
+      requested.current = true;
+      startPipeline({ sessionId });
+    },
+    starting: complete.isPending,
+    error: complete.error ? readAppError(complete.error) : null,
+  };
+}
+
+const alreadyRunningCode = "ONBOARDING_IN_PROGRESS";
+
+interface Headline {
+  title: string;
+  body: string;
+}
+
+function headlineOf(view: OnboardingView, arrival: Arrival): Headline {
+  switch (view.status) {
+    case "pending":
+      if (view.paymentStatus === "unpaid" && arrival === "cancelled") {
+        return {
+          title: "Payment cancelled",
+          body: "You left the payment page before paying, so nothing was charged. Start again whenever you're ready.",
+        };
+      }
+      if (view.paymentStatus === "unpaid" && arrival !== "paid") {
+        return {
+          title: "Waiting for your payment",
+          body: "We haven't received your payment for this sign-up yet. If you have just paid, continue and we'll check with the payment provider.",
+        };
+      }
+      return { title: "Starting setup…", body: "Your setup is about to begin." };
+    case "in_progress":
+      return {
+        title: "Setting up your workspace…",
+        body: view.currentStep
+          ? `Now: ${stepLabels[view.currentStep]}. Each step appears below as it happens — there's no need to reload.`
+          : "Each step appears below as it happens — there's no need to reload.",
+      };
+    case "completed":
+      return {
+        title: "Your workspace is ready",
+        body: "Your organization, its workspace and its first API key are set up.",
+      };
+    case "failed":
+      return { title: "Setup stopped", body: "A step ran into a problem. Nothing that was done is lost." };
+  }
+}
+
+function SessionView({ view }: { view: OnboardingView }) {
+  const [arrival] = useState(readArrival);
+  const liveProblem = useLiveProgress(view);
+  const pipeline = usePipelineStart(view, arrival);
+  const { sessionId } = view;
+
+  const [retriedReference, setRetriedReference] = useState<string | null>(null);
+  const retry = trpc.onboarding.retry.useMutation();
+  const retryError = retry.error ? readAppError(retry.error) : null;
+
+  const headline = headlineOf(view, arrival);
+  useDocumentTitle(headline.title);
+
+  // Another tab started (or resumed) this setup: not a problem, just news; the progress below is the same.
+  const alreadyRunning = [pipeline.error, retryError].find((error) => error?.appCode === alreadyRunningCode);
+  // A failed session answers "start" with ONBOARDING_FAILED; the failure panel already says it.
+  const startProblem =
+    pipeline.error && pipeline.error.appCode !== alreadyRunningCode && pipeline.error.appCode !== "ONBOARDING_FAILED"
+      ? pipeline.error.message
+      : null;
+  const retryProblem = retryError && retryError.appCode !== alreadyRunningCode ? retryError.message : null;
+  // After a retry is accepted the button stays off until this failure is replaced by the next state.
+  const retryWaiting =
+    retry.isPending || (retry.isSuccess && retriedReference !== null && view.error?.reference === retriedReference);
+
+  const awaitingPayment = view.status === "pending" && view.paymentStatus === "unpaid" && arrival !== "paid";
+
+  return (
+    <section aria-labelledby="page-heading" className="onboarding-session">
+      <div className="status-panel" data-status={view.status} aria-live="polite" aria-atomic="true">
+        <h1 id="page-heading">{headline.title}</h1>
+        <p>{headline.body}</p>
+      </div>
+
+      {alreadyRunning && (
+        <p className="notice-box" role="status">
+          {alreadyRunning.message}
+        </p>
+      )}
+      {liveProblem && (
+        <div className="form-error" role="alert">
+          <p>Live updates stopped: {liveProblem.error.message}</p>
+          <button type="button" className="secondary" onClick={liveProblem.retry}>
+            Reconnect
+          </button>
+        </div>
+      )}
+      <FormError message={startProblem} />
+      {startProblem && view.status === "pending" && !awaitingPayment && (
+        <p>
+          <button type="button" disabled={pipeline.starting} onClick={pipeline.start}>
+            {pipeline.starting ? "Starting…" : "Try again"}
+          </button>
+        </p>
+      )}
+
+      {awaitingPayment && (
+        <p className="actions">
+          {arrival !== "cancelled" && (
+            <button type="button" disabled={pipeline.starting} onClick={pipeline.start}>
+              {pipeline.starting ? "Checking your payment…" : "Continue setup"}
+            </button>
+          )}
+          <Link href="/onboarding">Start again</Link>
+        </p>
+      )}
+
+      {view.status === "failed" && (
+        <div className="failure-panel">
+          <div role="alert">
+            <p className="failure-message">{view.error?.message ?? "Setup stopped with a problem."}</p>
+            {view.error && <p>{view.error.action}</p>}
+            {view.error && (
+              <p className="reference">
+                Reference <code>{view.error.reference}</code>
+              </p>
+            )}
+          </div>
+          <FormError message={retryProblem} />
+          <button
+            type="button"
+            disabled={retryWaiting}
+            onClick={() => {
+              setRetriedReference(view.error?.reference ?? null);
+              retry.mutate({ sessionId });
+            }}
+          >
+            {retryWaiting ? "Retrying…" : "Retry"}
+          </button>
+        </div>
+      )}
+
+      <section aria-labelledby="payment-heading" className="panel">
+        <h2 id="payment-heading">Payment</h2>
+        <p className="payment-status" data-payment={view.paymentStatus}>
+          {paymentLabels[view.paymentStatus]}
+        </p>
+        {view.paymentStatus === "no_provider" && <p className="notice">{noPaymentProviderNotice}</p>}
+      </section>
+
+      <section aria-labelledby="progress-heading" className="panel">
+        <h2 id="progress-heading">Setup</h2>
+        <SetupProgress steps={view.steps} />
+        <dl className="facts setup-times">
+          <dt>Signed up</dt>
+          <dd>
+            <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+          </dd>
+          {view.startedAt && (
+            <>
+              <dt>Setup started</dt>
+              <dd>
+                <time dateTime={view.startedAt}>{formatTime(view.startedAt)}</time>
+              </dd>
+            </>
+          )}
+          {view.completedAt && (
+            <>
+              <dt>Finished</dt>
+              <dd>
+                <time dateTime={view.completedAt}>{formatTime(view.completedAt)}</time>
+              </dd>
+            </>
+          )}
+        </dl>
+      </section>
+
+      {view.status === "completed" && view.apiKey && <ApiKeyPanel sessionId={sessionId} apiKey={view.apiKey} />}
+
+      <p>
+        <Link href="/onboarding">All your onboardings</Link>
+      </p>
+    </section>
+  );
+}
