@@ -122,12 +122,23 @@ const appCodeForTrpcCode: Partial<Record<TRPCCode, AppErrorCode>> = {
   METHOD_NOT_SUPPORTED: "VALIDATION_FAILED",
 };
 
+/** A field path as a person would name it: "vehicle.year" → "year", "config.systemPrompt" → "system prompt". */
+export function fieldLabel(path: string): string {
+  const named = path.split(".").filter((segment) => !/^\d+$/.test(segment));
+  const last = named.at(-1) ?? path;
+  return last
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/\bId\b/g, "ID")
+    .toLowerCase()
+    .replace(/\bid\b/g, "ID");
+}
+
 function validationSummary(fieldErrors: Record<string, string[]>): string {
   const fields = Object.keys(fieldErrors).filter(Boolean);
   if (fields.length === 0) return fieldErrors[""]?.[0] ?? "Please check what you entered.";
   const first = fields[0] as string;
-  if (fields.length === 1) return `Please check ${first}: ${fieldErrors[first]?.[0] ?? "it is not valid."}`;
-  return `Please check these fields: ${fields.join(", ")}.`;
+  if (fields.length === 1) return `Please check ${fieldLabel(first)}: ${fieldErrors[first]?.[0] ?? "it is not valid."}`;
+  return `Please check these fields: ${[...new Set(fields.map(fieldLabel))].join(", ")}.`;
 }
 
 /**

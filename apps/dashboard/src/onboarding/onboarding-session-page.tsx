@@ -229,6 +229,7 @@ function SessionView({ view }: { view: OnboardingView }) {
 
       {awaitingPayment && (
         <p className="actions">
+          {view.checkoutUrl && <a href={view.checkoutUrl}>Go to the payment page</a>}
           {arrival !== "cancelled" && (
             <button type="button" disabled={pipeline.starting} onClick={pipeline.start}>
               {pipeline.starting ? "Checking your payment…" : "Continue setup"}
@@ -243,6 +244,11 @@ function SessionView({ view }: { view: OnboardingView }) {
           <div role="alert">
             <p className="failure-message">{view.error?.message ?? "Setup stopped with a problem."}</p>
             {view.error && <p>{view.error.action}</p>}
+            {view.checkoutUrl && (
+              <p>
+                <a href={view.checkoutUrl}>Go to the payment page</a>
+              </p>
+            )}
             {view.error && (
               <p className="reference">
                 Reference <code>{view.error.reference}</code>

@@ -295,7 +295,7 @@ const cases: BadCall[] = [
     call: (c) => c.probe.orgOnly.query({ organizationId: "members-only" }),
     code: "BAD_REQUEST",
     appCode: "VALIDATION_FAILED",
-    message: "Please check organizationId: This id is not valid.",
+    message: "Please check organization ID: This id is not valid.",
     fieldErrors: { organizationId: ["This id is not valid."] },
   },
   {

@@ -52,3 +52,14 @@ export async function findUnclaimedSessions(db: Database, limit: number): Promis
      ORDER BY s.updated_at LIMIT ${limit}`;
   return rows.map((row) => row.id);
 }
+
+/**
+ * Paid sessions whose owner never came back to start setup (closed the tab after paying) are
+ * started after a grace period; the runners then pick them up like any other.
+ */
+export async function startAbandonedPaidSessions(db: Database, graceMs: number): Promise<number> {
+  return db.$executeRaw`
+    UPDATE onboarding_sessions SET status = 'in_progress', started_at = now(), updated_at = now()
+     WHERE status = 'pending' AND payment_status = 'paid'
+       AND updated_at < now() - ${graceMs} * interval '1 millisecond'`;
+}

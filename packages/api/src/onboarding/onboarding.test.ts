@@ -336,6 +336,31 @@ describe("onboarding pipeline", () => {
   });
 });
 
+describe("onboarding without the owner coming back", () => {
+  it("offers the payment page while unpaid, and starts a paid session its owner abandoned", async () => {
+    const { deps, as } = setup();
+    const runner = new OnboardingRunner(deps, { pollMs: 60_000, concurrency: 2, abandonedAfterMs: 1000 });
+    runners.push(runner);
+    const owner = await newOwner();
+    const started = await as(owner).onboarding.start.mutate(business);
+    const unpaid = await as(owner).onboarding.get.query({ sessionId: started.sessionId });
+    expect(unpaid.checkoutUrl).toBe(started.checkoutUrl);
+
+    // Paid (as the webhook records it), but the owner closed the tab and never came back.
+    await database.db.onboardingSession.update({ where: { id: started.sessionId }, data: { paymentStatus: "paid" } });
+    await runner.sweep();
+    expect((await database.db.onboardingSession.findUniqueOrThrow({ where: { id: started.sessionId } })).status).toBe(
+      "pending",
+    );
+    await database.db.$executeRaw`UPDATE onboarding_sessions SET updated_at = now() - interval '1 minute'
+      WHERE id = ${started.sessionId}::uuid`;
+    await runner.sweep();
+    const done = await settled(runner, started.sessionId);
+    expect(done.status).toBe("completed");
+    expect((await as(owner).onboarding.get.query({ sessionId: started.sessionId })).checkoutUrl).toBeNull();
+  });
+});
+
 describe("onboarding authorization and input", () => {
   it("shows a session only to its owner", async () => {
     const { as } = setup({ withStripe: false });
@@ -353,7 +378,7 @@ describe("onboarding authorization and input", () => {
   });
 
   it.each([
-    ["a missing business name", { businessName: "" }, "businessName"],
+    ["a missing business name", { businessName: "" }, "business name"],
     ["an invalid email", { email: "not-an-email" }, "email"],
     ["a phone number with letters", { phone: "call me maybe" }, "phone"],
     ["a website that is not http(s)", { website: "ftp://acme.test" }, "website"],

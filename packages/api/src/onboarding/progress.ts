@@ -20,6 +20,10 @@ export async function readProgress(db: Database | Transaction, sessionId: string
     status: session.status,
     currentStep: session.currentStep,
     paymentStatus: session.paymentStatus,
+    checkoutUrl:
+      session.paymentStatus === "unpaid"
+        ? ((session.stepData as { checkoutUrl?: string | null }).checkoutUrl ?? null)
+        : null,
     steps: session.steps.map((step) => ({
       name: step.name,
       position: step.position,

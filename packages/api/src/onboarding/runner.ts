@@ -2,7 +2,7 @@
 // (kick) and, every poll, any in-progress session whose lease nobody holds — which is how a
 // pipeline resumes after its server was killed, on whichever instance gets there first.
 // It also runs the pending-sync reconciler.
-import { findUnclaimedSessions } from "./lease.ts";
+import { findUnclaimedSessions, startAbandonedPaidSessions } from "./lease.ts";
 import { reconcilePendingSyncs } from "./pending-syncs.ts";
 import { OnboardingPipeline, type PipelineDeps, type RunResult } from "./pipeline.ts";
 
@@ -10,6 +10,8 @@ export interface RunnerOptions {
   pollMs: number;
   /** Pipelines run at once by this process. */
   concurrency: number;
+  /** A paid session nobody started is started after this long (default 5 minutes). */
+  abandonedAfterMs?: number;
   reconcileEveryMs?: number;
 }
 
@@ -52,6 +54,7 @@ export class OnboardingRunner {
     if (this.sweeping || this.stopping.signal.aborted) return;
     this.sweeping = true;
     try {
+      await startAbandonedPaidSessions(this.deps.db, this.options.abandonedAfterMs ?? 5 * 60_000);
       const free = this.options.concurrency - this.running.size;
       if (free > 0) for (const id of await findUnclaimedSessions(this.deps.db, free)) this.kick(id);
     } catch (error) {

@@ -83,6 +83,7 @@ export async function startOnboarding(
         requestData: request,
         paymentStatus: runtime.stripe ? "unpaid" : "no_provider",
         stripeCheckoutSessionId: checkout?.id ?? null,
+        stepData: { checkoutUrl: checkout?.url ?? null },
         steps: { create: STEP_ORDER.map((name, index) => ({ name, position: index + 1 })) },
       },
     });

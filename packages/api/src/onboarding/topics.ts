@@ -21,6 +21,8 @@ export const onboardingProgress = z.object({
   status: z.enum(OnboardingStatus),
   currentStep: z.enum(OnboardingStepName).nullable(),
   paymentStatus: z.enum(PaymentStatus),
+  /** Stripe's payment page while the session is unpaid, so the owner can go back to it. */
+  checkoutUrl: z.url().nullable(),
   steps: z.array(onboardingStepView),
   /** Plain words, the next action, and the reference support can find in the log. */
   error: z.object({ message: z.string(), action: z.string(), code: z.string(), reference: z.string() }).nullable(),

@@ -38,11 +38,17 @@ interface Customer {
 }
 
 /** Cancels the customer's still-pending, unassigned requests (a new intake replaces them). */
-async function cancelOlderPending(tx: Transaction, events: AppEventBus, customerId: string, at: Date) {
+async function cancelOlderPending(
+  tx: Transaction,
+  events: AppEventBus,
+  customerId: string,
+  at: Date,
+): Promise<string[]> {
   const older = await tx.sessionRequest.findMany({
     where: { customerId, status: "pending", mechanicId: null },
     select: { id: true, sessionId: true },
   });
+  const replaced: string[] = [];
   for (const request of older) {
     const { count } = await tx.sessionRequest.updateMany({
       where: { id: request.id, status: "pending" },
@@ -57,13 +63,15 @@ async function cancelOlderPending(tx: Transaction, events: AppEventBus, customer
       mechanicName: null,
       at,
     });
+    replaced.push(request.id);
   }
+  return replaced;
 }
 
 async function createRequest(db: Database, events: AppEventBus, customer: Customer, input: IntakeInput) {
   return db.$transaction(async (tx) => {
     const now = new Date();
-    await cancelOlderPending(tx, events, customer.id, now);
+    const replacedRequestIds = await cancelOlderPending(tx, events, customer.id, now);
     const intake = await tx.customerIntake.create({
       data: {
         customerId: customer.id,
@@ -106,7 +114,14 @@ async function createRequest(db: Database, events: AppEventBus, customer: Custom
       mechanicName: null,
       at: request.createdAt.toISOString(),
     });
-    return { requestId: request.id, sessionId: session.id, intakeId: intake.id, status: request.status };
+    return {
+      requestId: request.id,
+      sessionId: session.id,
+      intakeId: intake.id,
+      status: request.status,
+      /** The customer's older pending requests this one replaced (cancelled in the same transaction). */
+      replacedRequestIds,
+    };
   });
 }
 
