@@ -110,27 +110,29 @@ export async function* streamReply(
     const status = failure || left ? (content ? "incomplete" : "failed") : "complete";
     const described = failure && !left ? describeAiFailure(failure) : null;
     if (described) log.warn({ err: failure, sessionId: session.id, code: described.code }, "agent reply failed");
-    const message = await db.$transaction(async (tx) => {
-      const created = await tx.agentMessage.create({
-        data: {
-          sessionId: session.id,
-          role: "assistant",
-          content,
-          status,
-          promptTokens: usage?.prompt_tokens ?? null,
-          completionTokens: usage?.completion_tokens ?? null,
-          tokensUsed: usage?.total_tokens ?? null,
-          latencyMs,
-          modelUsed,
-          errorCode: described?.code ?? (left ? "visitor_left" : null),
-        },
-      });
-      await tx.agentSession.update({
-        where: { id: session.id },
-        data: { messageCount: { increment: 1 }, lastActivityAt: new Date() },
-      });
-      return created;
-    });
+    // One statement: the reply and the session's counters are stored together or not at all.
+    const [message] = await db.$queryRaw<
+      {
+        id: string;
+        status: "complete" | "incomplete" | "failed";
+        prompt_tokens: number | null;
+        completion_tokens: number | null;
+        tokens_used: number | null;
+      }[]
+    >`
+      WITH stored AS (
+        INSERT INTO agent_messages
+          (session_id, role, content, status, prompt_tokens, completion_tokens, tokens_used, latency_ms, model_used, error_code)
+        VALUES (${session.id}::uuid, 'assistant', ${content}, ${status}::"AgentMessageStatus",
+                ${usage?.prompt_tokens ?? null}::int, ${usage?.completion_tokens ?? null}::int, ${usage?.total_tokens ?? null}::int,
+                ${latencyMs}::int, ${modelUsed}, ${described?.code ?? (left ? "visitor_left" : null)})
+        RETURNING id::text, status::text, prompt_tokens, completion_tokens, tokens_used
+      ), touched AS (
+        UPDATE agent_sessions SET message_count = message_count + 1, last_activity_at = now()
+         WHERE id = ${session.id}::uuid RETURNING id
+      )
+      SELECT stored.* FROM stored, (SELECT count(*) FROM touched) t`;
+    if (!message) throw new Error("storing the agent reply returned no row");
     return { message, described, latencyMs };
   };
   try {
@@ -170,9 +172,9 @@ export async function* streamReply(
       messageId: message.id,
       content,
       status: message.status === "complete" ? "complete" : "incomplete",
-      promptTokens: message.promptTokens,
-      completionTokens: message.completionTokens,
-      tokensUsed: message.tokensUsed,
+      promptTokens: message.prompt_tokens,
+      completionTokens: message.completion_tokens,
+      tokensUsed: message.tokens_used,
       latencyMs,
       firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
       modelUsed,

@@ -3,7 +3,7 @@
 // that moment. Every message checks the binding again, the session's idle expiry and its rate
 // limit, under a lock on the session row (so concurrent messages count correctly).
 import { randomBytes } from "node:crypto";
-import type { Database } from "@switchboard/db";
+import type { AgentVersion, Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
 import { domainAllowed } from "./config.ts";
 
@@ -55,9 +55,28 @@ export async function startAgentSession(
   return { sessionId: session.publicId, agentName: agent.name, versionNumber: version.version };
 }
 
+/** Published versions never change, so each is read from the database once per process. */
+const frozenVersions = new Map<string, AgentVersion>();
+
+async function pinnedVersion(db: Database, versionId: string): Promise<AgentVersion> {
+  const cached = frozenVersions.get(versionId);
+  if (cached) return cached;
+  const version = await db.agentVersion.findUniqueOrThrow({ where: { id: versionId } });
+  if (version.status !== "draft") {
+    if (frozenVersions.size > 1000) frozenVersions.clear();
+    frozenVersions.set(versionId, version);
+  }
+  return version;
+}
+
+type Verdict = "ok" | "not_found" | "expired" | "rate_limited";
+
 /**
  * Stores a visitor's message after every check, and returns the session with its pinned
  * version for the reply. Refusals are plain: wrong domain, ended or idle session, too fast.
+ * Two statements in one transaction: the first locks the session row; the second, with a
+ * snapshot taken after the lock, counts recent messages (so concurrent messages to one session
+ * are counted against its rate limit one after the other) and stores the message.
  */
 export async function acceptVisitorMessage(
   db: Database,
@@ -65,37 +84,52 @@ export async function acceptVisitorMessage(
   caller: { origin: string | null; memberOrganizationIds: string[] },
   idleMs: number,
 ) {
-  return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text FROM agent_sessions WHERE public_id = ${input.sessionId} FOR UPDATE`;
-    if (!locked) throw chatNotFound();
-    const session = await tx.agentSession.findUniqueOrThrow({
-      where: { id: locked.id },
-      include: { agentVersion: true },
-    });
-    if (session.websiteDomain === TEST_PANEL_DOMAIN) {
-      if (!caller.memberOrganizationIds.includes(session.organizationId)) throw chatNotFound();
-    } else if (hostOf(caller.origin) !== session.websiteDomain) {
-      throw chatNotFound(); // a session id used from another website is refused without detail
-    }
-    if (session.status !== "active") throw chatNotFound();
-    if (Date.now() - session.lastActivityAt.getTime() > idleMs) {
-      await tx.agentSession.update({ where: { id: session.id }, data: { status: "expired", endedAt: new Date() } });
-      return { expired: true as const };
-    }
-    const recent = await tx.agentMessage.count({
-      where: { sessionId: session.id, role: "user", createdAt: { gt: new Date(Date.now() - 60_000) } },
-    });
-    if (recent >= session.agentVersion.rateLimitPerSession) {
-      throw appError("RATE_LIMITED", "You're sending messages too quickly. Please wait a moment and try again.");
-    }
-    await tx.agentMessage.create({ data: { sessionId: session.id, role: "user", content: input.content } });
-    await tx.agentSession.update({
-      where: { id: session.id },
-      data: { messageCount: { increment: 1 }, lastActivityAt: new Date() },
-    });
-    return { expired: false as const, session: { id: session.id, version: session.agentVersion } };
+  const host = hostOf(caller.origin) ?? "";
+  const result = await db.$transaction(async (tx) => {
+    const [session] = await tx.$queryRaw<
+      { id: string; version_id: string; rate_limit: number; allowed: boolean; idle: boolean; active: boolean }[]
+    >`
+      SELECT s.id::text, s.agent_version_id::text AS version_id, v.rate_limit_per_session AS rate_limit,
+             (s.website_domain = ${host}
+               OR (s.website_domain = ${TEST_PANEL_DOMAIN} AND s.organization_id::text = ANY(${caller.memberOrganizationIds}::text[]))) AS allowed,
+             s.last_activity_at < now() - ${idleMs} * interval '1 millisecond' AS idle,
+             s.status = 'active' AS active
+        FROM agent_sessions s JOIN agent_versions v ON v.id = s.agent_version_id
+       WHERE s.public_id = ${input.sessionId}
+         FOR UPDATE OF s`;
+    // A session id used from another website is refused exactly like an unknown one.
+    if (!session || !session.allowed || !session.active) return { verdict: "not_found" as Verdict };
+    const [outcome] = await tx.$queryRaw<{ verdict: Verdict }[]>`
+      WITH recent AS (
+        SELECT count(*) AS n FROM agent_messages
+         WHERE session_id = ${session.id}::uuid AND role = 'user' AND created_at > now() - interval '60 seconds'
+      ), verdict AS (
+        SELECT CASE WHEN ${session.idle} THEN 'expired'
+                    WHEN (SELECT n FROM recent) >= ${session.rate_limit} THEN 'rate_limited'
+                    ELSE 'ok' END AS verdict
+      ), stored AS (
+        INSERT INTO agent_messages (session_id, role, content)
+        SELECT ${session.id}::uuid, 'user', ${input.content} FROM verdict WHERE verdict = 'ok'
+        RETURNING id
+      ), touched AS (
+        UPDATE agent_sessions SET
+          message_count = message_count + (CASE WHEN (SELECT verdict FROM verdict) = 'ok' THEN 1 ELSE 0 END),
+          last_activity_at = CASE WHEN (SELECT verdict FROM verdict) = 'ok' THEN now() ELSE last_activity_at END,
+          status = CASE WHEN (SELECT verdict FROM verdict) = 'expired' THEN 'expired'::"AgentSessionStatus" ELSE status END,
+          ended_at = CASE WHEN (SELECT verdict FROM verdict) = 'expired' THEN now() ELSE ended_at END
+         WHERE id = ${session.id}::uuid
+        RETURNING id
+      )
+      SELECT verdict FROM verdict, (SELECT count(*) FROM touched) t, (SELECT count(*) FROM stored) m`;
+    return { verdict: outcome!.verdict, sessionId: session.id, versionId: session.version_id };
   });
+  if (result.verdict === "not_found") throw chatNotFound();
+  if (result.verdict === "rate_limited") {
+    throw appError("RATE_LIMITED", "You're sending messages too quickly. Please wait a moment and try again.");
+  }
+  if (result.verdict === "expired") return { expired: true as const };
+  const version = await pinnedVersion(db, result.versionId!);
+  return { expired: false as const, session: { id: result.sessionId!, version } };
 }
 
 /** Ends sessions idle longer than `idleMs` (run periodically; safe on several instances). */
