@@ -98,7 +98,7 @@ export async function acceptVisitorMessage(
        WHERE s.public_id = ${input.sessionId}
          FOR UPDATE OF s`;
     // A session id used from another website is refused exactly like an unknown one.
-    if (!session || !session.allowed || !session.active) return { verdict: "not_found" as Verdict };
+    if (!session?.allowed || !session.active) return { verdict: "not_found" as Verdict };
     const [outcome] = await tx.$queryRaw<{ verdict: Verdict }[]>`
       WITH recent AS (
         SELECT count(*) AS n FROM agent_messages
