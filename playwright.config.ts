@@ -8,6 +8,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = 4173;
 const baseURL = `http://127.0.0.1:${port}`;
+// The OpenAI wire fake (e2e/openai-fake-server.ts) on a fixed port, so the server's AI
+// features are on and talk to it: replies echo "You said: <message>", a word at a time.
+const openAIFakePort = 4180;
 
 // The system Chromium when there is one (CI, our machines); otherwise Playwright's own build,
 // on a developer machine that has installed it.
@@ -58,24 +61,38 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "pnpm --filter @switchboard/server start",
-    url: `${baseURL}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    env: {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SWITCHBOARD_DATA_DIR: dataDir,
-      // The tests sign in as the demo accounts, so a DATABASE_URL database gets them too
-      // (both default to on only for embedded PostgreSQL).
-      MIGRATE_ON_START: "true",
-      SEED_DEMO_DATA: "true",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  webServer: [
+    {
+      command: "node --import tsx e2e/openai-fake-server.ts",
+      port: openAIFakePort,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { OPENAI_FAKE_PORT: String(openAIFakePort) },
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
-    stdout: "pipe",
-    stderr: "pipe",
-    // SIGTERM runs the server's ordered shutdown, which stops embedded PostgreSQL cleanly.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+    {
+      command: "pnpm --filter @switchboard/server start",
+      url: `${baseURL}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        SWITCHBOARD_DATA_DIR: dataDir,
+        // The tests sign in as the demo accounts, so a DATABASE_URL database gets them too
+        // (both default to on only for embedded PostgreSQL).
+        MIGRATE_ON_START: "true",
+        SEED_DEMO_DATA: "true",
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        OPENAI_API_KEY: "sk-e2e",
+        OPENAI_BASE_URL: `http://127.0.0.1:${openAIFakePort}/v1`,
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+      // SIGTERM runs the server's ordered shutdown, which stops embedded PostgreSQL cleanly.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    },
+  ],
 });

@@ -1,6 +1,9 @@
 // Everything a signed-in person sees around a page: who they are, whether the realtime
 // connection is up, the way out, and the way to each product.
 import type { RouterOutputs } from "@switchboard/api";
+import { agentIdFromPath } from "../agents/agent-labels.ts";
+import { AgentPage } from "../agents/agent-page.tsx";
+import { AgentsPage } from "../agents/agents-page.tsx";
 import { trpc } from "../api/trpc.ts";
 import { onboardingIdFromPath } from "../onboarding/onboarding-labels.ts";
 import { OnboardingPage } from "../onboarding/onboarding-page.tsx";
@@ -82,6 +85,9 @@ function ShellPage({ pathname, me }: { pathname: string; me: Me }) {
   if (pathname === "/onboarding") return <OnboardingPage email={me.user.email} />;
   const onboardingId = onboardingIdFromPath(pathname);
   if (onboardingId) return <OnboardingSessionPage key={onboardingId} sessionId={onboardingId} />;
+  if (pathname === "/agents") return <AgentsPage />;
+  const agentId = agentIdFromPath(pathname);
+  if (agentId) return <AgentPage key={agentId} agentId={agentId} />;
   const product = products.find((candidate) => candidate.path === pathname);
   return product ? <ProductPage product={product} /> : <NotFoundPage />;
 }
