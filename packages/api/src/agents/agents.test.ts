@@ -75,6 +75,12 @@ describe("agent configuration", () => {
 
     const published = await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
     expect(published.version).toBe(1);
+    const same = await as(owner).agents.update.mutate({
+      organizationId: orgA,
+      agentId,
+      config: { ...config, temperature: 0.9 },
+    });
+    expect(same).toMatchObject({ version: 1, newVersion: false }); // saving without changes makes no version
     const edit = await as(owner).agents.update.mutate({
       organizationId: orgA,
       agentId,

@@ -8,7 +8,7 @@ import { z } from "../validation-messages.ts";
 import type { AiRuntime } from "./ai-runtime.ts";
 import { streamReply } from "./chat.ts";
 import { agentConfigInput, versionData } from "./config.ts";
-import { acceptVisitorMessage, startAgentSession } from "./sessions.ts";
+import { acceptVisitorMessage, startAgentSession, TEST_PANEL_DOMAIN } from "./sessions.ts";
 import { agentStats } from "./stats.ts";
 
 const agentNotFound = () => appError("NOT_FOUND", "We couldn't find that agent.");
@@ -108,6 +108,11 @@ export const agentsRouter = router({
         where: { agentId: input.agentId },
         orderBy: { version: "desc" },
       });
+      const data = versionData(input.config);
+      const unchanged = (Object.keys(data) as (keyof typeof data)[]).every(
+        (key) => JSON.stringify(latest[key]) === JSON.stringify(data[key]),
+      );
+      if (unchanged) return { versionId: latest.id, version: latest.version, newVersion: false };
       if (latest.status === "draft") {
         await tx.agentVersion.update({ where: { id: latest.id }, data: versionData(input.config) });
         return { versionId: latest.id, version: latest.version, newVersion: false };
@@ -151,7 +156,7 @@ export const agentsRouter = router({
   /** Sessions of an agent, newest first. */
   sessions: orgProcedure.input(agentIdInput).query(async ({ ctx, input }) => {
     await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
-    return ctx.db.agentSession.findMany({
+    const sessions = await ctx.db.agentSession.findMany({
       where: { agentId: input.agentId },
       orderBy: { startedAt: "desc" },
       take: 50,
@@ -167,6 +172,7 @@ export const agentsRouter = router({
         agentVersion: { select: { version: true } },
       },
     });
+    return sessions.map((session) => ({ ...session, isTestPanel: session.websiteDomain === TEST_PANEL_DOMAIN }));
   }),
 
   transcript: orgProcedure.input(z.object({ sessionId: z.uuid() })).query(async ({ ctx, input }) => {

@@ -1,5 +1,5 @@
 // Per-agent observability, per day: conversations started, messages, tokens, reply latency
-// percentiles and failed or cut-short replies — one SQL query over the agent's sessions.
+// percentiles and failed replies (a visitor leaving mid-reply is not an error) — one SQL query over the agent's sessions.
 import type { Database } from "@switchboard/db";
 
 export async function agentStats(db: Database, agentId: string, days: number) {
@@ -17,7 +17,7 @@ export async function agentStats(db: Database, agentId: string, days: number) {
     WITH days AS (
       SELECT generate_series(date_trunc('day', now()) - (${days - 1} * interval '1 day'), date_trunc('day', now()), interval '1 day') AS day
     ), messages AS (
-      SELECT date_trunc('day', m.created_at) AS day, m.role, m.status, m.tokens_used, m.latency_ms
+      SELECT date_trunc('day', m.created_at) AS day, m.role, m.status, m.error_code, m.tokens_used, m.latency_ms
         FROM agent_messages m JOIN agent_sessions s ON s.id = m.session_id
        WHERE s.agent_id = ${agentId}::uuid AND m.created_at >= now() - (${days} * interval '1 day')
     )
@@ -30,7 +30,8 @@ export async function agentStats(db: Database, agentId: string, days: number) {
              WHERE m.day = d.day AND m.role = 'assistant' AND m.status = 'complete') AS p50,
            (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FROM messages m
              WHERE m.day = d.day AND m.role = 'assistant' AND m.status = 'complete') AS p95,
-           (SELECT count(*) FROM messages m WHERE m.day = d.day AND m.role = 'assistant' AND m.status <> 'complete') AS errors
+           (SELECT count(*) FROM messages m WHERE m.day = d.day AND m.role = 'assistant' AND m.status <> 'complete'
+               AND m.error_code IS DISTINCT FROM 'visitor_left') AS errors
       FROM days d ORDER BY d.day`;
   return rows.map((row) => ({
     day: row.day.toISOString().slice(0, 10),
