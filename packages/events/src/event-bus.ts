@@ -61,8 +61,24 @@ export class UnknownTopicError extends Error {
   }
 }
 
+/** A row as delivered: its envelope is built once and shared by every subscriber. */
+interface Delivery {
+  row: OutboxRow;
+  envelope: TrackedEnvelope<BusMessage<unknown>>;
+}
+
 interface Subscriber {
-  queue: SubscriberQueue<OutboxRow>;
+  queue: SubscriberQueue<Delivery>;
+}
+
+function envelopeOf(row: OutboxRow): TrackedEnvelope<BusMessage<unknown>> {
+  return tracked(formatEventId(row.position), {
+    type: "event",
+    topic: row.topic,
+    scope: row.scope,
+    payload: row.payload,
+    createdAt: row.createdAt,
+  } satisfies BusMessage<unknown>);
 }
 
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -179,14 +195,8 @@ export class EventBus<TTopics extends TopicSchemas> {
     if (options.signal?.aborted) subscriber.queue.close();
 
     type Message = BusMessage<z.output<TTopics[K]>>;
-    const envelope = (row: OutboxRow) =>
-      tracked(formatEventId(row.position), {
-        type: "event",
-        topic: row.topic,
-        scope: row.scope,
-        payload: row.payload as z.output<TTopics[K]>,
-        createdAt: row.createdAt,
-      } satisfies Message as Message);
+    // Payloads were parsed by the topic's schema when published.
+    const typed = (envelope: TrackedEnvelope<BusMessage<unknown>>) => envelope as TrackedEnvelope<Message>;
     try {
       if (cursor && !(await isRetained(this.pool, cursor))) {
         yield tracked(formatEventId(frontier), { type: "resync" } as Message);
@@ -197,7 +207,7 @@ export class EventBus<TTopics extends TopicSchemas> {
         while (comparePositions(cursor, frontier) < 0) {
           const rows = await readScope(this.pool, topic, scope, cursor, frontier, pageSize);
           for (const row of rows) {
-            yield envelope(row);
+            yield typed(envelopeOf(row));
             cursor = row.position;
           }
           if (rows.length < pageSize) break;
@@ -206,9 +216,10 @@ export class EventBus<TTopics extends TopicSchemas> {
       for (;;) {
         const next = await subscriber.queue.next();
         if (next.done) return;
-        if (cursor && comparePositions(next.value.position, cursor) <= 0) continue;
-        cursor = next.value.position;
-        yield envelope(next.value);
+        const { row, envelope } = next.value;
+        if (cursor && comparePositions(row.position, cursor) <= 0) continue;
+        cursor = row.position;
+        yield typed(envelope);
       }
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
@@ -276,8 +287,9 @@ export class EventBus<TTopics extends TopicSchemas> {
   private dispatch(row: OutboxRow): void {
     const set = this.subscribers.get(`${row.topic}\u0000${row.scope}`);
     if (!set) return;
+    const delivery: Delivery = { row, envelope: envelopeOf(row) };
     for (const subscriber of set) {
-      subscriber.queue.push(row);
+      subscriber.queue.push(delivery);
       this.stats.delivered++;
     }
   }
