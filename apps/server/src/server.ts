@@ -10,6 +10,7 @@ import {
   createContext,
   type OnboardingRuntime,
   tokenFromAuthorizationHeader,
+  wsEncoder,
 } from "@switchboard/api";
 import { checkDrift, type Database } from "@switchboard/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -139,6 +140,8 @@ export async function startServer(
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
+    // A live event is encoded once for all its subscribers (packages/api wire-format.ts).
+    experimental_encoder: wsEncoder,
     createContext: ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
       return createContext({

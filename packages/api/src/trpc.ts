@@ -2,13 +2,13 @@
 import type { Database } from "@switchboard/db";
 import { initTRPC } from "@trpc/server";
 import pino from "pino";
-import superjson from "superjson";
 import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { resolveSession } from "./auth/service.ts";
 import { appError, toUserFacingError } from "./errors.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
 import type { OnboardingRuntime } from "./onboarding/runtime.ts";
 import { z } from "./validation-messages.ts";
+import { transformer } from "./wire-format.ts";
 
 export interface CreateContextOptions {
   db: Database;
@@ -80,7 +80,7 @@ export type Context = Awaited<ReturnType<typeof createContext>>;
 const contextlessLog = pino({ level: process.env.LOG_LEVEL ?? "info" });
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   isDev: false,
   errorFormatter({ shape, error, ctx, path }) {
     const { appCode, message, fieldErrors } = toUserFacingError(error, { log: ctx?.log ?? contextlessLog, path });

@@ -25,13 +25,14 @@ import {
   readDeliverable,
   readScope,
 } from "./outbox.ts";
+import { shareMessage } from "./shared-message.ts";
 import { SubscriberQueue } from "./subscriber-queue.ts";
 
 /** One zod schema per topic. Payloads must be JSON values (they are stored as jsonb). */
 export type TopicSchemas = Record<string, z.ZodType>;
 
 export type BusMessage<TPayload> =
-  | { type: "event"; topic: string; scope: string; payload: TPayload; createdAt: Date }
+  | { type: "event"; topic: string; scope: string; payload: TPayload; createdAt: string }
   /** Events after the client's lastEventId were pruned: refetch, then continue live. */
   | { type: "resync" };
 
@@ -72,16 +73,19 @@ interface Subscriber {
 }
 
 function envelopeOf(row: OutboxRow): TrackedEnvelope<BusMessage<unknown>> {
-  return tracked(formatEventId(row.position), {
+  const message: BusMessage<unknown> = {
     type: "event",
     topic: row.topic,
     scope: row.scope,
     payload: row.payload,
-    createdAt: row.createdAt,
-  } satisfies BusMessage<unknown>);
+    createdAt: row.createdAt.toISOString(),
+  };
+  return tracked(formatEventId(row.position), shareMessage(message));
 }
 
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Subscribers served before the fan-out lets other work run. */
+const DISPATCH_SLICE = 200;
 
 export class EventBus<TTopics extends TopicSchemas> {
   readonly instanceId = randomUUID();
@@ -257,7 +261,7 @@ export class EventBus<TTopics extends TopicSchemas> {
           const rows = await readDeliverable(this.pool, this.cursor, batchSize);
           for (const row of rows) {
             this.cursor = row.position;
-            this.dispatch(row);
+            await this.dispatch(row);
           }
           if (rows.length < batchSize) break;
         }
@@ -284,14 +288,26 @@ export class EventBus<TTopics extends TopicSchemas> {
     this.withheldDelayMs = Math.min(this.withheldDelayMs * 2, 100);
   }
 
-  private dispatch(row: OutboxRow): void {
+  /**
+   * Hands the row to its subscribers. A large audience is served in slices, letting the rest of
+   * the process (API calls, commits) run in between instead of stalling for the whole fan-out.
+   */
+  private async dispatch(row: OutboxRow): Promise<void> {
     const set = this.subscribers.get(`${row.topic}\u0000${row.scope}`);
     if (!set) return;
     const delivery: Delivery = { row, envelope: envelopeOf(row) };
-    for (const subscriber of set) {
-      subscriber.queue.push(delivery);
-      this.stats.delivered++;
+    if (set.size <= DISPATCH_SLICE) {
+      for (const subscriber of set) subscriber.queue.push(delivery);
+      this.stats.delivered += set.size;
+      return;
     }
+    // A snapshot: whoever subscribes meanwhile catches up from the outbox (or starts after this row).
+    const audience = [...set];
+    for (let start = 0; start < audience.length; start += DISPATCH_SLICE) {
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const subscriber of audience.slice(start, start + DISPATCH_SLICE)) subscriber.queue.push(delivery);
+    }
+    this.stats.delivered += audience.length;
   }
 
   private onLocalCommit(): void {

@@ -6,4 +6,5 @@ export {
   lastEventIdSchema,
   parseEventId,
 } from "./event-position.ts";
+export { isSharedMessage, sharedMessageJson } from "./shared-message.ts";
 export { SlowSubscriberError } from "./subscriber-queue.ts";

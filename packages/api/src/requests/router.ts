@@ -50,9 +50,12 @@ export const requestsRouter = router({
     return { ...(await listBoard(ctx.db, input)), lastEventId };
   }),
 
-  onBoard: mechanicProcedure.input(boardSubscriptionInput).subscription(async function* ({ ctx, input, signal }) {
-    yield* liveEvents(ctx, "requests.board", BOARD_SCOPE, { lastEventId: input.lastEventId, signal });
-  }),
+  // Returns the iterable itself (no extra generator layer per event: this one fans out to every mechanic).
+  onBoard: mechanicProcedure
+    .input(boardSubscriptionInput)
+    .subscription(({ ctx, input, signal }) =>
+      liveEvents(ctx, "requests.board", BOARD_SCOPE, { lastEventId: input.lastEventId, signal }),
+    ),
 
   accept: mechanicProcedure
     .input(requestIdInput)
