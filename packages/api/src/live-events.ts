@@ -1,7 +1,7 @@
 // The API's side of the event bus: every product's topics in one registry (so payload types
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
-import { EventBus, type EventBusOptions, SlowSubscriberError } from "@switchboard/events";
+import { EventBus, type EventBusOptions } from "@switchboard/events";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 
@@ -32,28 +32,18 @@ export const CLOSE_FELL_BEHIND = 4008;
  * A bus subscription for a tRPC subscription procedure. When the client falls behind (the
  * socket's send buffer or the bus's per-subscriber buffer is full) its socket is closed with
  * a reason; its wsLink reconnects and resumes from the outbox with lastEventId, losing nothing.
+ * Returns the bus's own iterable: no extra generator layer per event and subscriber.
  */
-export async function* liveEvents<K extends keyof AppTopics & string>(
+export function liveEvents<K extends keyof AppTopics & string>(
   ctx: { events: AppEventBus; connection: LiveConnection | null },
   topic: K,
   scope: string,
   options: { lastEventId?: string | null | undefined; signal?: AbortSignal | undefined },
 ) {
-  const fellBehind = () =>
-    ctx.connection?.close(CLOSE_FELL_BEHIND, "Fell behind on live updates; reconnect to catch up");
-  try {
-    for await (const envelope of ctx.events.subscribe(topic, scope, options)) {
-      if (ctx.connection && ctx.connection.bufferedAmount() > MAX_BUFFERED_BYTES) {
-        fellBehind();
-        return;
-      }
-      yield envelope;
-    }
-  } catch (error) {
-    if (error instanceof SlowSubscriberError) {
-      fellBehind();
-      return;
-    }
-    throw error;
-  }
+  const connection = ctx.connection;
+  return ctx.events.subscribe(topic, scope, {
+    ...options,
+    ...(connection ? { backedUp: () => connection.bufferedAmount() > MAX_BUFFERED_BYTES } : {}),
+    onFellBehind: () => connection?.close(CLOSE_FELL_BEHIND, "Fell behind on live updates; reconnect to catch up"),
+  });
 }

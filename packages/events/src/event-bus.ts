@@ -26,7 +26,7 @@ import {
   readScope,
 } from "./outbox.ts";
 import { shareMessage } from "./shared-message.ts";
-import { SubscriberQueue } from "./subscriber-queue.ts";
+import { SlowSubscriberError, SubscriberQueue } from "./subscriber-queue.ts";
 
 /** One zod schema per topic. Payloads must be JSON values (they are stored as jsonb). */
 export type TopicSchemas = Record<string, z.ZodType>;
@@ -173,12 +173,19 @@ export class EventBus<TTopics extends TopicSchemas> {
   /**
    * Events of one topic and scope for a tRPC subscription procedure: yields tracked(id, message).
    * With lastEventId it first replays what the client missed from the outbox, then goes live.
-   * Throws SubscriberQueue's SlowSubscriberError when the consumer falls too far behind.
+   * When the consumer falls too far behind (its queue overflows, or `backedUp` says its
+   * connection is) it calls `onFellBehind` and ends; without that callback a queue overflow
+   * throws SubscriberQueue's SlowSubscriberError.
    */
   async *subscribe<K extends keyof TTopics & string>(
     topic: K,
     scope: string,
-    options: { lastEventId?: string | null | undefined; signal?: AbortSignal | undefined } = {},
+    options: {
+      lastEventId?: string | null | undefined;
+      signal?: AbortSignal | undefined;
+      backedUp?: () => boolean;
+      onFellBehind?: () => void;
+    } = {},
   ): AsyncGenerator<TrackedEnvelope<BusMessage<z.output<TTopics[K]>>>, void, unknown> {
     if (!this.options.topics[topic]) throw new UnknownTopicError(topic);
     let cursor: EventPosition | null = null;
@@ -218,10 +225,23 @@ export class EventBus<TTopics extends TopicSchemas> {
         }
       }
       for (;;) {
-        const next = await subscriber.queue.next();
+        let next: IteratorResult<Delivery>;
+        try {
+          next = await subscriber.queue.next();
+        } catch (error) {
+          if (!(error instanceof SlowSubscriberError) || !options.onFellBehind) throw error;
+          this.stats.slowSubscribersEnded++;
+          options.onFellBehind();
+          return;
+        }
         if (next.done) return;
         const { row, envelope } = next.value;
         if (cursor && comparePositions(row.position, cursor) <= 0) continue;
+        if (options.backedUp?.()) {
+          this.stats.slowSubscribersEnded++;
+          options.onFellBehind?.();
+          return;
+        }
         cursor = row.position;
         yield typed(envelope);
       }
