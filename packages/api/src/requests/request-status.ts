@@ -30,6 +30,8 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
     where: visibleTo(viewer, requestId),
     select: {
       id: true,
+      customerId: true,
+      customer: { select: { name: true } },
       status: true,
       createdAt: true,
       acceptedAt: true,
@@ -42,6 +44,9 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
   const intake = request.session.intake;
   return {
     requestId: request.id,
+    /** Whether the viewer is this request's customer or the mechanic who accepted it. */
+    viewerRole: request.customerId === viewer.userId ? ("customer" as const) : ("mechanic" as const),
+    customerName: request.customer.name,
     status: request.status,
     sessionId: request.sessionId,
     sessionStatus: request.session.status,

@@ -230,7 +230,14 @@ describe("accept", () => {
     expect(accepted).toEqual([expect.objectContaining({ mechanicName: "Test Mechanic" })]);
     expect(status.received.at(-1)).toBe(accepted[0]);
     const customerView = await as(customer).requests.get.query({ requestId });
-    expect(customerView).toMatchObject({ status: "accepted", mechanicName: "Test Mechanic", sessionStatus: "active" });
+    expect(customerView).toMatchObject({
+      status: "accepted",
+      mechanicName: "Test Mechanic",
+      sessionStatus: "active",
+      viewerRole: "customer",
+    });
+    const winner = mechanics[results.findIndex((r) => r.status === "fulfilled")]!;
+    expect(await as(winner).requests.get.query({ requestId })).toMatchObject({ viewerRole: "mechanic" });
   }, 60_000);
 
   it("refuses cancelled, expired and unknown requests with plain reasons", async () => {
