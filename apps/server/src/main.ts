@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import {
   type AiRuntime,
   type AppEventBus,
+  backfillEmbeddings,
   createAppEventBus,
   expireIdleSessions,
   OnboardingRunner,
@@ -113,10 +114,18 @@ export async function runStart(): Promise<void> {
       sessionIdleMs: env.AGENT_SESSION_IDLE_MINUTES * 60_000,
     };
     if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");
+    const aiLog = log.child({ component: "ai-jobs" });
+    const db = database.db;
     const idleSweep = setInterval(() => {
-      expireIdleSessions(database!.db, ai.sessionIdleMs).catch((error) =>
-        log.warn({ err: error }, "expiring idle agent sessions failed; will retry"),
+      expireIdleSessions(db, ai.sessionIdleMs).catch((error) =>
+        aiLog.warn({ err: error }, "expiring idle agent sessions failed; will retry"),
       );
+      // Coaching messages whose embedding failed in the background get one now.
+      if (ai.openai) {
+        backfillEmbeddings({ db, openai: ai.openai, log: aiLog }, { limit: 500 }).catch((error) =>
+          aiLog.warn({ err: error }, "embedding backfill failed; will retry"),
+        );
+      }
     }, 60_000);
     idleSweep.unref();
     const stopExpiry = stopJobs;

@@ -10,6 +10,7 @@ export {
   newSessionToken,
   tokenFromAuthorizationHeader,
 } from "./auth/tokens.ts";
+export { backfillEmbeddings } from "./coaching/memory.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
 export { STEP_ORDER } from "./onboarding/pipeline.ts";

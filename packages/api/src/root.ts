@@ -1,5 +1,6 @@
 import { agentsRouter } from "./agents/router.ts";
 import { authRouter } from "./auth/router.ts";
+import { coachingRouter } from "./coaching/router.ts";
 import { onboardingRouter } from "./onboarding/router.ts";
 import { organizationsRouter } from "./organizations/router.ts";
 import { requestsRouter } from "./requests/router.ts";
@@ -12,6 +13,7 @@ export const appRouter = router({
   onboarding: onboardingRouter,
   organizations: organizationsRouter,
   agents: agentsRouter,
+  coaching: coachingRouter,
 });
 
 export type AppRouter = typeof appRouter;

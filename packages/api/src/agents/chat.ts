@@ -4,9 +4,10 @@
 // marked incomplete, an empty failed one marked failed: nothing is lost, and the visitor gets a
 // plain message.
 import type { AgentVersion, Database } from "@switchboard/db";
-import { OpenAI, type OpenAIClient } from "@switchboard/integrations";
-
+import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
+import { describeAiFailure } from "../ai/openai-failures.ts";
+import { trimHistory } from "../ai/token-budget.ts";
 import { appError } from "../errors.ts";
 
 export type ChatStreamMessage =
@@ -23,58 +24,6 @@ export type ChatStreamMessage =
       firstTokenMs: number | null;
       modelUsed: string;
     };
-
-/** Rough token estimate (4 characters a token) for trimming history to the model's budget. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4) + 4;
-
-/** How much history a model may be sent, in tokens (a cost ceiling, below every context window). */
-const HISTORY_BUDGET_TOKENS = 6000;
-
-/** The newest messages that fit the budget left after the prompt and the reply, oldest first. */
-export function trimHistory<T extends { content: string }>(
-  messages: T[],
-  version: Pick<AgentVersion, "systemPrompt" | "maxTokens">,
-  budget = HISTORY_BUDGET_TOKENS,
-): T[] {
-  let left = budget - estimateTokens(version.systemPrompt) - version.maxTokens;
-  const kept: T[] = [];
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(messages[i]!.content);
-    if (cost > left) break;
-    left -= cost;
-    kept.unshift(messages[i]!);
-  }
-  return kept;
-}
-
-/** OpenAI's failures in words a website visitor understands. */
-export function describeAiFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof OpenAI.RateLimitError) {
-    return { code: "ai_rate_limited", message: "The assistant is very busy right now. Please try again in a moment." };
-  }
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return { code: "ai_timeout", message: "The assistant took too long to answer. Please try again." };
-  }
-  if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-    return {
-      code: "ai_not_authorized",
-      message: "The assistant isn't set up correctly right now. The site owner has been told.",
-    };
-  }
-  if (error instanceof OpenAI.APIConnectionError) {
-    return { code: "ai_unreachable", message: "We couldn't reach the assistant. Please try again." };
-  }
-  if (error instanceof OpenAI.NotFoundError || error instanceof OpenAI.BadRequestError) {
-    return {
-      code: "ai_rejected",
-      message: "The assistant couldn't answer that with its current settings. The site owner has been told.",
-    };
-  }
-  if (error instanceof OpenAI.InternalServerError) {
-    return { code: "ai_unavailable", message: "The assistant is having trouble right now. Please try again shortly." };
-  }
-  return { code: "ai_failed", message: "The assistant couldn't answer just now. Please try again." };
-}
 
 interface TurnDeps {
   db: Database;

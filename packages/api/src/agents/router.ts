@@ -1,15 +1,18 @@
 // Agents: versioned configuration per organization (members read, admins edit and publish),
 // public sessions from allowed websites, and streaming chat over a tRPC subscription.
 import type { Database, Prisma } from "@switchboard/db";
+import { requireOpenAI } from "../ai/require-openai.ts";
 import { appError } from "../errors.ts";
 import { requireRole } from "../organizations/membership.ts";
 import { orgProcedure, publicProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
-import type { AiRuntime } from "./ai-runtime.ts";
 import { streamReply } from "./chat.ts";
 import { agentConfigInput, versionData } from "./config.ts";
 import { acceptVisitorMessage, startAgentSession, TEST_PANEL_DOMAIN } from "./sessions.ts";
 import { agentStats } from "./stats.ts";
+
+/** Used only when the AI runtime leaves it unset (the server always sets AGENT_SESSION_IDLE_MINUTES). */
+const DEFAULT_IDLE_MS = 30 * 60_000;
 
 const agentNotFound = () => appError("NOT_FOUND", "We couldn't find that agent.");
 
@@ -18,16 +21,6 @@ async function orgAgent(db: Database | Prisma.TransactionClient, organizationId:
   const agent = await db.agent.findFirst({ where: { id: agentId, organizationId } });
   if (!agent) throw agentNotFound();
   return agent;
-}
-
-function aiOf(ctx: { ai: AiRuntime | null }) {
-  if (!ctx.ai?.openai) {
-    throw appError(
-      "AI_DISABLED",
-      "AI features are off on this server (no OpenAI key or compatible server configured).",
-    );
-  }
-  return { ...ctx.ai, openai: ctx.ai.openai };
 }
 
 const agentIdInput = z.object({ agentId: z.uuid({ error: "This agent id is not valid." }) });
@@ -240,7 +233,7 @@ export const agentsRouter = router({
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const ai = aiOf(ctx);
+      const openai = requireOpenAI(ctx);
       const memberships = ctx.user
         ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
         : [];
@@ -248,11 +241,11 @@ export const agentsRouter = router({
         ctx.db,
         input,
         { origin: ctx.client.origin, memberOrganizationIds: memberships.map((m) => m.organizationId) },
-        ai.sessionIdleMs,
+        ctx.ai?.sessionIdleMs ?? DEFAULT_IDLE_MS,
       );
       if (accepted.expired) {
         throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
       }
-      yield* streamReply({ db: ctx.db, openai: ai.openai, log: ctx.log }, accepted.session, signal);
+      yield* streamReply({ db: ctx.db, openai, log: ctx.log }, accepted.session, signal);
     }),
 });

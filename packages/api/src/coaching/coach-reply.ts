@@ -1,0 +1,219 @@
+// One coaching turn: store the person's message (owner taken from the conversation), find what
+// they said before that is relevant, stream the coach's reply from the real OpenAI SDK with the
+// profile, business, active goals, recent messages and memories as context, then store the
+// reply. A reply cut short is kept as incomplete, an empty failed one as failed. Embeddings are
+// stored in the background; every AI call is recorded as usage.
+import type { Database } from "@switchboard/db";
+import type { OpenAIClient } from "@switchboard/integrations";
+import type pino from "pino";
+import { describeAiFailure } from "../ai/openai-failures.ts";
+import { estimateTokens, trimHistory } from "../ai/token-budget.ts";
+import { appError } from "../errors.ts";
+import { coachSystemMessages, type Memory } from "./coach-context.ts";
+import { memoryIndexFor } from "./memory.ts";
+import { recordUsage } from "./usage.ts";
+
+export const COACH_MODEL = "gpt-4o-mini";
+const COACH_TEMPERATURE = 0.7;
+const COACH_MAX_TOKENS = 800;
+const RECENT_MESSAGES = 40;
+const MEMORIES_K = 5;
+/** Tokens kept free for the memories when trimming the history. */
+const MEMORY_BUDGET_TOKENS = 800;
+
+export type CoachStreamMessage =
+  | { type: "chunk"; text: string }
+  | {
+      type: "done";
+      messageId: string;
+      content: string;
+      status: "complete" | "incomplete";
+      promptTokens: number | null;
+      completionTokens: number | null;
+      tokensUsed: number | null;
+      latencyMs: number;
+      firstTokenMs: number | null;
+      modelUsed: string;
+      memoriesUsed: number;
+    };
+
+interface TurnDeps {
+  db: Database;
+  openai: OpenAIClient;
+  log: pino.Logger;
+}
+
+const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
+
+export async function* coachTurn(
+  { db, openai, log }: TurnDeps,
+  userId: string,
+  input: { conversationId: string; content: string },
+  signal: AbortSignal | undefined,
+): AsyncGenerator<CoachStreamMessage> {
+  const memory = memoryIndexFor(db);
+  const conversation = await db.conversation.findFirst({ where: { id: input.conversationId, userId } });
+  if (!conversation) throw conversationNotFound();
+  const asked = await db.$transaction(async (tx) => {
+    const message = await tx.message.create({
+      data: { conversationId: conversation.id, userId: conversation.userId, role: "user", content: input.content },
+    });
+    await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
+    return message;
+  });
+
+  // The query's embedding is needed now (to retrieve memories) and is also the new message's
+  // own memory, stored in the background. Without it the coach answers without memories.
+  let queryVector: Float32Array | null = null;
+  try {
+    [queryVector] = (await memory.embed(openai, log, userId, [asked.content], "query")) as [Float32Array];
+    memory.remember(openai, log, asked, queryVector);
+  } catch (error) {
+    log.warn({ err: error, messageId: asked.id }, "embedding the message failed; answering without memories");
+  }
+
+  const [profile, business, goals, recent] = await Promise.all([
+    db.profile.findUnique({ where: { userId } }),
+    db.businessProfile.findUnique({ where: { userId } }),
+    db.goal.findMany({
+      where: { userId, status: "active" },
+      orderBy: [{ targetDate: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+      take: 20,
+    }),
+    db.message.findMany({
+      where: { conversationId: conversation.id, status: { not: "failed" } },
+      orderBy: { createdAt: "desc" },
+      take: RECENT_MESSAGES,
+      select: { id: true, role: true, content: true },
+    }),
+  ]);
+  const contextWithoutMemories = coachSystemMessages({ profile, business, goals, memories: [] }).join("\n\n");
+  const history = trimHistory(recent.reverse(), {
+    systemPrompt: contextWithoutMemories,
+    maxTokens: COACH_MAX_TOKENS + MEMORY_BUDGET_TOKENS,
+  });
+
+  let memories: Memory[] = [];
+  if (queryVector) {
+    const matches = await memory.search(userId, queryVector, MEMORIES_K, { exclude: history.map((m) => m.id) });
+    const rows = await db.message.findMany({
+      where: { id: { in: matches.map((m) => m.messageId) }, userId },
+      select: { id: true, role: true, content: true, createdAt: true },
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    memories = matches.flatMap((match) => {
+      const row = byId.get(match.messageId);
+      return row ? [{ role: row.role, content: row.content, createdAt: row.createdAt, score: match.score }] : [];
+    });
+    // Best first, as many as fit the budget kept for them (each is cut to 500 characters).
+    let budget = MEMORY_BUDGET_TOKENS;
+    const fitting: Memory[] = [];
+    for (const candidate of memories) {
+      budget -= estimateTokens(candidate.content.slice(0, 500));
+      if (budget < 0) break;
+      fitting.push(candidate);
+    }
+    memories = fitting;
+  }
+
+  const system = coachSystemMessages({ profile, business, goals, memories });
+  const started = performance.now();
+  let firstTokenMs: number | null = null;
+  let content = "";
+  let usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null = null;
+  let modelUsed = COACH_MODEL;
+  let failure: unknown = null;
+  let saved = false;
+
+  const save = async (left: boolean) => {
+    saved = true;
+    const latencyMs = Math.round(performance.now() - started);
+    const status = failure || left ? (content ? "incomplete" : "failed") : "complete";
+    const described = failure && !left ? describeAiFailure(failure) : null;
+    if (described) log.warn({ err: failure, conversationId: conversation.id, code: described.code }, "coach failed");
+    const reply = await db.$transaction(async (tx) => {
+      const message = await tx.message.create({
+        data: {
+          conversationId: conversation.id,
+          userId: conversation.userId,
+          role: "assistant",
+          content,
+          status,
+          tokensUsed: usage?.total_tokens ?? null,
+        },
+      });
+      await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
+      return message;
+    });
+    await recordUsage(db, log, {
+      userId,
+      kind: "chat_completion",
+      model: modelUsed,
+      promptTokens: usage?.prompt_tokens ?? 0,
+      completionTokens: usage?.completion_tokens ?? 0,
+      latencyMs,
+      metadata: {
+        conversationId: conversation.id,
+        messageId: reply.id,
+        status,
+        usageReported: usage !== null,
+        error: described?.code ?? (left ? "user_left" : null),
+      },
+    });
+    if (status !== "failed") memory.remember(openai, log, reply);
+    return { reply, described, latencyMs };
+  };
+
+  try {
+    try {
+      const stream = await openai.chat.completions.create(
+        {
+          model: COACH_MODEL,
+          temperature: COACH_TEMPERATURE,
+          max_tokens: COACH_MAX_TOKENS,
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [
+            ...system.map((text) => ({ role: "system" as const, content: text })),
+            ...history.map((m) => ({
+              role: m.role === "assistant" ? ("assistant" as const) : ("user" as const),
+              content: m.content,
+            })),
+          ],
+        },
+        { signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.model) modelUsed = chunk.model;
+        if (chunk.usage) usage = chunk.usage;
+        const text = chunk.choices[0]?.delta?.content;
+        if (!text) continue;
+        firstTokenMs ??= performance.now() - started;
+        content += text;
+        yield { type: "chunk", text };
+      }
+    } catch (error) {
+      failure = error;
+    }
+    const left = signal?.aborted ?? false;
+    const { reply, described, latencyMs } = await save(left);
+    if (described) throw appError("AI_UNAVAILABLE", described.message);
+    if (left) return;
+    yield {
+      type: "done",
+      messageId: reply.id,
+      content,
+      status: reply.status === "complete" ? "complete" : "incomplete",
+      promptTokens: usage?.prompt_tokens ?? null,
+      completionTokens: usage?.completion_tokens ?? null,
+      tokensUsed: usage?.total_tokens ?? null,
+      latencyMs,
+      firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
+      modelUsed,
+      memoriesUsed: memories.length,
+    };
+  } finally {
+    // The person left mid-stream (the generator was returned early): keep the partial reply.
+    if (!saved) await save(true);
+  }
+}

@@ -1,0 +1,59 @@
+// Every AI call the coach makes is recorded (kind, tokens, model, latency, estimated cost) for
+// the usage page. Recording never fails the call it describes: a lost usage row is logged.
+import type { Database, UsageKind } from "@switchboard/db";
+import type pino from "pino";
+
+/** USD per million tokens, [prompt, completion]. Unknown models cost 0 and say so in metadata. */
+const PRICES_PER_MILLION: Record<string, [number, number]> = {
+  "gpt-4o-mini": [0.15, 0.6],
+  "gpt-4o": [2.5, 10],
+  "gpt-4.1-mini": [0.4, 1.6],
+  "gpt-4.1": [2, 8],
+  "text-embedding-3-small": [0.02, 0],
+  "text-embedding-3-large": [0.13, 0],
+};
+
+/** The price of a model, matching dated snapshots ("gpt-4o-mini-2024-07-18") to their family. */
+function priceOf(model: string): [number, number] | null {
+  const family = Object.keys(PRICES_PER_MILLION)
+    .filter((name) => model === name || model.startsWith(`${name}-`))
+    .sort((a, b) => b.length - a.length)[0];
+  return family ? PRICES_PER_MILLION[family]! : null;
+}
+
+export function estimateCostUsd(model: string, promptTokens: number, completionTokens: number): number | null {
+  const price = priceOf(model);
+  if (!price) return null;
+  return (promptTokens * price[0] + completionTokens * price[1]) / 1_000_000;
+}
+
+export interface AiUsage {
+  userId: string;
+  kind: UsageKind;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+export async function recordUsage(db: Database, log: pino.Logger, usage: AiUsage): Promise<void> {
+  const cost = estimateCostUsd(usage.model, usage.promptTokens, usage.completionTokens);
+  try {
+    await db.usageEvent.create({
+      data: {
+        userId: usage.userId,
+        kind: usage.kind,
+        model: usage.model,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        totalTokens: usage.promptTokens + usage.completionTokens,
+        latencyMs: Math.round(usage.latencyMs),
+        estimatedCostUsd: (cost ?? 0).toFixed(6),
+        metadata: { ...usage.metadata, ...(cost === null ? { priceKnown: false } : {}) },
+      },
+    });
+  } catch (error) {
+    log.error({ err: error, usage }, "recording AI usage failed");
+  }
+}
