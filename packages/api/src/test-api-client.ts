@@ -84,3 +84,19 @@ export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOpt
     return createTRPCClient<TRouter>({ links: [link] });
   };
 }
+
+/**
+ * For tests: what a failed call tells its caller — the tRPC code, the stable appCode, the
+ * message and field errors — from a client error (formatted shape) or a server-side caller's
+ * TRPCError. Throws when the call did not fail.
+ */
+export async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { code?: string; data?: unknown };
+    const data = e.data as { code?: string; appCode?: string; fieldErrors?: Record<string, string[]> } | undefined;
+    return { code: data?.code ?? e.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
+  }
+  throw new Error("expected the call to fail");
+}

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
-import type { TRPCClientError } from "@trpc/client";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "../root.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
+import { createTestApi, errorOf } from "../test-api-client.ts";
 import { createContext } from "../trpc.ts";
 import type { ChatStreamMessage } from "./chat.ts";
 
@@ -46,18 +45,6 @@ const config = {
   maxTokens: 256,
   allowedDomains: ["shop-a.example", "*.brand-a.example"],
 };
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    // A client error carries the formatted shape in `data`; a server-side caller's TRPCError its `code`.
-    const e = error as TRPCClientError<typeof appRouter> & { code?: string };
-    const data = e.data as { code?: string; appCode?: string; fieldErrors?: Record<string, string[]> } | undefined;
-    return { code: data?.code ?? e.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function publishedAgent() {
   const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });

@@ -2,6 +2,7 @@
 // public sessions from allowed websites, and streaming chat over a tRPC subscription.
 import type { Database, Prisma } from "@switchboard/db";
 import { requireOpenAI } from "../ai/require-openai.ts";
+import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { requireRole } from "../organizations/membership.ts";
 import { orgProcedure, publicProcedure, router } from "../trpc.ts";
@@ -225,11 +226,7 @@ export const agentsRouter = router({
     .input(
       z.strictObject({
         sessionId: z.string().min(10).max(100),
-        content: z
-          .string()
-          .trim()
-          .min(1, { error: "Type a message first." })
-          .max(4000, { error: "Keep messages under 4,000 characters." }),
+        content: chatMessageContent,
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {

@@ -6,7 +6,7 @@
 import type { Database } from "@switchboard/db";
 import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
-import { describeAiFailure } from "../ai/openai-failures.ts";
+import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { estimateTokens, trimHistory } from "../ai/token-budget.ts";
 import { appError } from "../errors.ts";
 import { coachSystemMessages, type Memory } from "./coach-context.ts";
@@ -21,21 +21,7 @@ const MEMORIES_K = 5;
 /** Tokens kept free for the memories when trimming the history. */
 const MEMORY_BUDGET_TOKENS = 800;
 
-export type CoachStreamMessage =
-  | { type: "chunk"; text: string }
-  | {
-      type: "done";
-      messageId: string;
-      content: string;
-      status: "complete" | "incomplete";
-      promptTokens: number | null;
-      completionTokens: number | null;
-      tokensUsed: number | null;
-      latencyMs: number;
-      firstTokenMs: number | null;
-      modelUsed: string;
-      memoriesUsed: number;
-    };
+export type CoachStreamMessage = ChatStreamMessage<{ memoriesUsed: number }>;
 
 interface TurnDeps {
   db: Database;
@@ -117,29 +103,16 @@ export async function* coachTurn(
   }
 
   const system = coachSystemMessages({ profile, business, goals, memories });
-  const started = performance.now();
-  let firstTokenMs: number | null = null;
-  let content = "";
-  let usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null = null;
-  let modelUsed = COACH_MODEL;
-  let failure: unknown = null;
-  let saved = false;
-
-  const save = async (left: boolean) => {
-    saved = true;
-    const latencyMs = Math.round(performance.now() - started);
-    const status = failure || left ? (content ? "incomplete" : "failed") : "complete";
-    const described = failure && !left ? describeAiFailure(failure) : null;
-    if (described) log.warn({ err: failure, conversationId: conversation.id, code: described.code }, "coach failed");
+  const save = async (outcome: ChatOutcome) => {
     const reply = await db.$transaction(async (tx) => {
       const message = await tx.message.create({
         data: {
           conversationId: conversation.id,
           userId: conversation.userId,
           role: "assistant",
-          content,
-          status,
-          tokensUsed: usage?.total_tokens ?? null,
+          content: outcome.content,
+          status: outcome.status,
+          tokensUsed: outcome.usage?.total_tokens ?? null,
         },
       });
       await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
@@ -148,72 +121,39 @@ export async function* coachTurn(
     await recordUsage(db, log, {
       userId,
       kind: "chat_completion",
-      model: modelUsed,
-      promptTokens: usage?.prompt_tokens ?? 0,
-      completionTokens: usage?.completion_tokens ?? 0,
-      latencyMs,
+      model: outcome.modelUsed,
+      promptTokens: outcome.usage?.prompt_tokens ?? 0,
+      completionTokens: outcome.usage?.completion_tokens ?? 0,
+      latencyMs: outcome.latencyMs,
       metadata: {
         conversationId: conversation.id,
         messageId: reply.id,
-        status,
-        usageReported: usage !== null,
-        error: described?.code ?? (left ? "user_left" : null),
+        status: outcome.status,
+        usageReported: outcome.usage !== null,
+        error: outcome.failure?.code ?? (outcome.left ? "user_left" : null),
       },
     });
-    if (status !== "failed") memory.remember(openai, log, reply);
-    return { reply, described, latencyMs };
+    if (outcome.status !== "failed") memory.remember(openai, log, reply);
+    return reply;
   };
 
-  try {
-    try {
-      const stream = await openai.chat.completions.create(
-        {
-          model: COACH_MODEL,
-          temperature: COACH_TEMPERATURE,
-          max_tokens: COACH_MAX_TOKENS,
-          stream: true,
-          stream_options: { include_usage: true },
-          messages: [
-            ...system.map((text) => ({ role: "system" as const, content: text })),
-            ...history.map((m) => ({
-              role: m.role === "assistant" ? ("assistant" as const) : ("user" as const),
-              content: m.content,
-            })),
-          ],
-        },
-        { signal },
-      );
-      for await (const chunk of stream) {
-        if (chunk.model) modelUsed = chunk.model;
-        if (chunk.usage) usage = chunk.usage;
-        const text = chunk.choices[0]?.delta?.content;
-        if (!text) continue;
-        firstTokenMs ??= performance.now() - started;
-        content += text;
-        yield { type: "chunk", text };
-      }
-    } catch (error) {
-      failure = error;
-    }
-    const left = signal?.aborted ?? false;
-    const { reply, described, latencyMs } = await save(left);
-    if (described) throw appError("AI_UNAVAILABLE", described.message);
-    if (left) return;
-    yield {
-      type: "done",
-      messageId: reply.id,
-      content,
-      status: reply.status === "complete" ? "complete" : "incomplete",
-      promptTokens: usage?.prompt_tokens ?? null,
-      completionTokens: usage?.completion_tokens ?? null,
-      tokensUsed: usage?.total_tokens ?? null,
-      latencyMs,
-      firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
-      modelUsed,
-      memoriesUsed: memories.length,
-    };
-  } finally {
-    // The person left mid-stream (the generator was returned early): keep the partial reply.
-    if (!saved) await save(true);
-  }
+  const result = yield* streamChatCompletion(
+    openai,
+    {
+      model: COACH_MODEL,
+      temperature: COACH_TEMPERATURE,
+      maxTokens: COACH_MAX_TOKENS,
+      messages: [
+        ...system.map((text) => ({ role: "system" as const, content: text })),
+        ...history.map((m) => ({
+          role: m.role === "assistant" ? ("assistant" as const) : ("user" as const),
+          content: m.content,
+        })),
+      ],
+    },
+    { signal, log, logContext: { conversationId: conversation.id } },
+    save,
+  );
+  if (!result) return;
+  yield { ...doneMessage(result.saved.id, result.saved.status, result.outcome), memoriesUsed: memories.length };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, fakeEmbedding, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
-import type { TRPCClientError } from "@trpc/client";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "../root.ts";
 import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
+import { createTestApi, errorOf } from "../test-api-client.ts";
 import { createContext } from "../trpc.ts";
 import type { CoachStreamMessage } from "./coach-reply.ts";
 import {
@@ -60,17 +59,6 @@ async function send(account: TestAccount, conversationId: string, content: strin
     else done = message;
   }
   return { chunks, done: done! };
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as TRPCClientError<typeof appRouter> & { code?: string };
-    const data = e.data as { code?: string; appCode?: string; fieldErrors?: Record<string, string[]> } | undefined;
-    return { code: data?.code ?? e.code, appCode: data?.appCode, message: e.message, fieldErrors: data?.fieldErrors };
-  }
-  throw new Error("expected the call to fail");
 }
 
 /** Everything coaching stores, for "nothing changed" comparisons. */

@@ -4,6 +4,7 @@
 // caller or the parent row's owner, never a value from the client.
 import type { Goal } from "@switchboard/db";
 import { requireOpenAI } from "../ai/require-openai.ts";
+import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
@@ -223,11 +224,7 @@ export const coachingRouter = router({
   send: authedProcedure
     .input(
       conversationIdInput.extend({
-        content: z
-          .string()
-          .trim()
-          .min(1, { error: "Type a message first." })
-          .max(4000, { error: "Keep messages under 4,000 characters." }),
+        content: chatMessageContent,
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
