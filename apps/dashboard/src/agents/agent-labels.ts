@@ -1,5 +1,8 @@
 // How the agents product's paths, values and form fields read, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
+import { idFromPath, itemPath } from "../routing/item-paths.ts";
+
+export { formatTime } from "../pages/format-time.ts";
 
 export type AgentConfigInput = RouterInputs["agents"]["create"]["config"];
 export type AgentDetail = RouterOutputs["agents"]["get"];
@@ -10,20 +13,12 @@ export const agentsPath = "/agents";
 export const newAgentPath = "/agents/new";
 
 export function agentPath(agentId: string): string {
-  return `/agents/${encodeURIComponent(agentId)}`;
+  return itemPath(agentsPath, agentId);
 }
-
-const agentPathPattern = /^\/agents\/([^/]+)$/;
 
 /** The agent id in an agent page's path ("new" for the new-agent page), or null for any other path. */
 export function agentIdFromPath(pathname: string): string | null {
-  const match = agentPathPattern.exec(pathname);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
-  }
+  return idFromPath(agentsPath, pathname);
 }
 
 export const providerLabels: Record<LlmProvider, string> = {
@@ -36,12 +31,6 @@ export const versionStatusLabels: Record<AgentVersionStatus, string> = {
   published: "Published",
   archived: "Archived",
 };
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export function formatTime(date: Date | string): string {
-  return timeFormat.format(new Date(date));
-}
 
 /** What the editor's fields hold, as text, before it becomes an agent configuration. */
 export interface AgentFormValues {

@@ -1,5 +1,8 @@
 // How the onboarding product's values read to people, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
+import { idFromPath, itemPath } from "../routing/item-paths.ts";
+
+export { formatTime } from "../pages/format-time.ts";
 
 export type Plan = RouterInputs["onboarding"]["start"]["plan"];
 export type OnboardingView = RouterOutputs["onboarding"]["get"];
@@ -77,12 +80,7 @@ export const onboardingStatusSummaries: Record<OnboardingStatus, string> = {
   failed: "Stopped with a problem",
 };
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
-
-export function formatTime(date: Date | string): string {
-  return timeFormat.format(new Date(date));
-}
 
 /** A time of day to the second: the stages of one setup are seconds apart. */
 export function formatClock(iso: string): string {
@@ -106,20 +104,12 @@ export function stepDurationMs(step: SetupStep): number | null {
 
 /** The path of one onboarding's own page. */
 export function onboardingPath(sessionId: string): string {
-  return `/onboarding/${encodeURIComponent(sessionId)}`;
+  return itemPath("/onboarding", sessionId);
 }
-
-const onboardingPathPattern = /^\/onboarding\/([^/]+)$/;
 
 /** The session id in an onboarding page's path, or null for any other path. */
 export function onboardingIdFromPath(pathname: string): string | null {
-  const match = onboardingPathPattern.exec(pathname);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
-  }
+  return idFromPath("/onboarding", pathname);
 }
 
 /** The business name stored with an onboarding (its request data is open JSON to the client). */

@@ -4,10 +4,13 @@
 // it simply replaces what is shown. Mutations never write their answers into that view: an
 // answer read before the newest event could move the page backwards, so the events alone
 // move it forwards.
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
+import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import { ApiKeyPanel } from "./api-key-panel.tsx";
@@ -32,43 +35,16 @@ function readArrival(): Arrival {
 
 export function OnboardingSessionPage({ sessionId }: { sessionId: string }) {
   const progress = trpc.onboarding.get.useQuery({ sessionId });
-  const view = progress.data;
-
-  if (progress.error && !view) {
-    return (
-      <PageSection title="Onboarding">
-        <p className="form-error">{loadErrorMessage(progress.error)}</p>
-        <p>
-          <Link href="/onboarding">Back to Onboarding</Link>
-        </p>
-      </PageSection>
-    );
-  }
-  if (!view) {
-    return (
-      <PageSection title="Onboarding">
-        <p className="loading" aria-busy="true">
-          Loading your setup…
-        </p>
-      </PageSection>
-    );
-  }
-  return <SessionView view={view} />;
-}
-
-function loadErrorMessage(error: unknown): string {
-  const { appCode, message } = readAppError(error);
-  // A malformed id in the address is, to the person, just a sign-up that isn't there.
-  return appCode === "VALIDATION_FAILED" ? "We couldn't find that sign-up." : message;
-}
-
-function PageSection({ title, children }: { title: string; children: ReactNode }) {
-  useDocumentTitle(title);
   return (
-    <section aria-labelledby="page-heading">
-      <h1 id="page-heading">{title}</h1>
-      {children}
-    </section>
+    <LoadedPage
+      query={progress}
+      title="Onboarding"
+      loading="Loading your setup…"
+      notFound="We couldn't find that sign-up."
+      back={{ href: "/onboarding", label: "Back to Onboarding" }}
+    >
+      {(view) => <SessionView view={view} />}
+    </LoadedPage>
   );
 }
 
@@ -79,28 +55,23 @@ function useLiveProgress(view: OnboardingView) {
   const subscription = trpc.onboarding.progress.useSubscription(
     { sessionId, lastEventId: view.lastEventId },
     {
-      onData: ({ data: message }) => {
-        if (message.type === "resync") {
-          // Events we missed were pruned: the refetched progress is the truth, and its new
-          // lastEventId restarts the subscription from there.
-          void utils.onboarding.get.invalidate({ sessionId });
-          return;
-        }
-        const next = message.payload;
-        if (next.sessionId !== sessionId) return;
-        const before = utils.onboarding.get.getData({ sessionId });
-        // The subscription's own position moves on inside wsLink; keeping the query's
-        // lastEventId keeps the subscription's input, so it is not restarted.
-        utils.onboarding.get.setData({ sessionId }, (current) =>
-          current ? { ...next, lastEventId: current.lastEventId } : current,
-        );
-        if (before?.status !== next.status) void utils.onboarding.mine.invalidate();
-      },
+      onData: onLiveMessage({
+        // The refetched progress is the truth.
+        resync: () => void utils.onboarding.get.invalidate({ sessionId }),
+        event: (next) => {
+          if (next.sessionId !== sessionId) return;
+          const before = utils.onboarding.get.getData({ sessionId });
+          // The subscription's own position moves on inside wsLink; keeping the query's
+          // lastEventId keeps the subscription's input, so it is not restarted.
+          utils.onboarding.get.setData({ sessionId }, (current) =>
+            current ? { ...next, lastEventId: current.lastEventId } : current,
+          );
+          if (before?.status !== next.status) void utils.onboarding.mine.invalidate();
+        },
+      }),
     },
   );
-  return subscription.status === "error"
-    ? { error: readAppError(subscription.error), retry: subscription.reset }
-    : null;
+  return liveProblemOf(subscription);
 }
 
 /**
@@ -210,14 +181,7 @@ function SessionView({ view }: { view: OnboardingView }) {
           {alreadyRunning.message}
         </p>
       )}
-      {liveProblem && (
-        <div className="form-error" role="alert">
-          <p>Live updates stopped: {liveProblem.error.message}</p>
-          <button type="button" className="secondary" onClick={liveProblem.retry}>
-            Reconnect
-          </button>
-        </div>
-      )}
+      <LiveUpdatesAlert problem={liveProblem} />
       <FormError message={startProblem} />
       {startProblem && view.status === "pending" && !awaitingPayment && (
         <p>

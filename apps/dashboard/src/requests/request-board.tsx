@@ -4,8 +4,10 @@
 import { skipToken, useMutation } from "@tanstack/react-query";
 import { useId, useMemo, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { navigate } from "../routing/router.tsx";
 import {
   afterResync,
@@ -88,16 +90,14 @@ export function RequestBoard() {
   const subscription = trpc.requests.onBoard.useSubscription(
     firstPage ? { lastEventId: firstPage.lastEventId } : skipToken,
     {
-      onData: ({ data: message }) => {
-        if (message.type === "resync") {
-          // Events we missed were pruned. The re-read first page carries a new lastEventId,
-          // which restarts this subscription from there.
-          void utils.requests.board.invalidate().then(() => setLive(afterResync));
-          return;
-        }
-        const shown = shownIds.current;
-        setLive((current) => applyBoardChange(current, message.payload, shown));
-      },
+      onData: onLiveMessage({
+        // The re-read first page is the truth about what is pending.
+        resync: () => void utils.requests.board.invalidate().then(() => setLive(afterResync)),
+        event: (change) => {
+          const shown = shownIds.current;
+          setLive((current) => applyBoardChange(current, change, shown));
+        },
+      }),
     },
   );
 
@@ -112,7 +112,7 @@ export function RequestBoard() {
   });
 
   const loadError = board.error ? readAppError(board.error).message : null;
-  const liveError = subscription.status === "error" ? readAppError(subscription.error).message : null;
+  const liveProblem = liveProblemOf(subscription);
 
   return (
     <section aria-labelledby="open-requests-heading" className="board">
@@ -123,14 +123,7 @@ export function RequestBoard() {
         </p>
       </div>
       <FormError message={acceptProblem} />
-      {liveError && (
-        <div className="form-error" role="alert">
-          <p>Live updates stopped: {liveError}</p>
-          <button type="button" className="secondary" onClick={() => subscription.reset()}>
-            Reconnect
-          </button>
-        </div>
-      )}
+      <LiveUpdatesAlert problem={liveProblem} />
       {!pages && !loadError && <p className="loading">Loading open requests…</p>}
       {!pages && loadError && <p className="form-error">{loadError}</p>}
       {pages && cards.length === 0 && <p className="empty-state">No open requests right now.</p>}

@@ -1,5 +1,8 @@
 // How the requests product's values read to people, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
+import { idFromPath, itemPath } from "../routing/item-paths.ts";
+
+export { formatTime } from "../pages/format-time.ts";
 
 type IntakeInput = RouterInputs["requests"]["submit"];
 export type Urgency = IntakeInput["urgency"];
@@ -47,26 +50,12 @@ export function statusSummary(status: RequestStatus, mechanicName: string | null
   }
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export function formatTime(iso: string): string {
-  return timeFormat.format(new Date(iso));
-}
-
 /** The path of one request's own page (its customer's waiting page, its mechanic's session page). */
 export function requestPath(requestId: string): string {
-  return `/requests/${encodeURIComponent(requestId)}`;
+  return itemPath("/requests", requestId);
 }
-
-const requestPathPattern = /^\/requests\/([^/]+)$/;
 
 /** The request id in a request page's path, or null for any other path. */
 export function requestIdFromPath(pathname: string): string | null {
-  const match = requestPathPattern.exec(pathname);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
-  }
+  return idFromPath("/requests", pathname);
 }

@@ -3,10 +3,12 @@
 // mechanic who accepted it: the session's starting point, with the customer's concern.
 import type { RouterOutputs } from "@switchboard/api";
 import { skipToken } from "@tanstack/react-query";
-import type { ReactNode } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
+import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import {
@@ -44,43 +46,16 @@ export function applyStatusChange(view: RequestView | undefined, change: StatusC
 
 export function RequestPage({ requestId, viewer }: { requestId: string; viewer: "customer" | "mechanic" }) {
   const request = trpc.requests.get.useQuery({ requestId });
-  const view = request.data;
-
-  if (request.error && !view) {
-    return (
-      <RequestSection title="Request">
-        <p className="form-error">{loadErrorMessage(request.error)}</p>
-        <p>
-          <Link href="/requests">Back to Requests</Link>
-        </p>
-      </RequestSection>
-    );
-  }
-  if (!view) {
-    return (
-      <RequestSection title="Request">
-        <p className="loading" aria-busy="true">
-          Loading the request…
-        </p>
-      </RequestSection>
-    );
-  }
-  return viewer === "mechanic" ? <MechanicSessionView view={view} /> : <CustomerRequestView view={view} />;
-}
-
-function loadErrorMessage(error: unknown): string {
-  const { appCode, message } = readAppError(error);
-  // A malformed id in the address is, to the person, just a request that isn't there.
-  return appCode === "VALIDATION_FAILED" ? "We couldn't find that request." : message;
-}
-
-function RequestSection({ title, children }: { title: string; children: ReactNode }) {
-  useDocumentTitle(title);
   return (
-    <section aria-labelledby="page-heading">
-      <h1 id="page-heading">{title}</h1>
-      {children}
-    </section>
+    <LoadedPage
+      query={request}
+      title="Request"
+      loading="Loading the request…"
+      notFound="We couldn't find that request."
+      back={{ href: "/requests", label: "Back to Requests" }}
+    >
+      {(view) => (viewer === "mechanic" ? <MechanicSessionView view={view} /> : <CustomerRequestView view={view} />)}
+    </LoadedPage>
   );
 }
 
@@ -92,26 +67,21 @@ function useLiveStatus(view: RequestView) {
   const subscription = trpc.requests.onStatus.useSubscription(
     live ? { requestId, lastEventId: view.lastEventId } : skipToken,
     {
-      onData: ({ data: message }) => {
-        if (message.type === "resync") {
-          // Events we missed were pruned: the refetched request is the truth, and its new
-          // lastEventId restarts the subscription from there.
-          void utils.requests.get.invalidate({ requestId });
-          return;
-        }
-        const change = message.payload;
-        utils.requests.get.setData({ requestId }, (current) => applyStatusChange(current, change));
-        if (change.status !== "pending") {
-          // The rest of the request (session status, times) comes with a fresh read.
-          void utils.requests.get.invalidate({ requestId });
-          void utils.requests.mine.invalidate();
-        }
-      },
+      onData: onLiveMessage({
+        // The refetched request is the truth.
+        resync: () => void utils.requests.get.invalidate({ requestId }),
+        event: (change) => {
+          utils.requests.get.setData({ requestId }, (current) => applyStatusChange(current, change));
+          if (change.status !== "pending") {
+            // The rest of the request (session status, times) comes with a fresh read.
+            void utils.requests.get.invalidate({ requestId });
+            void utils.requests.mine.invalidate();
+          }
+        },
+      }),
     },
   );
-  return subscription.status === "error"
-    ? { error: readAppError(subscription.error), retry: subscription.reset }
-    : null;
+  return liveProblemOf(subscription);
 }
 
 const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; body: string }> = {
@@ -167,14 +137,7 @@ function CustomerRequestView({ view }: { view: RequestView }) {
         <h1 id="page-heading">{heading}</h1>
         <p>{explanation}</p>
       </div>
-      {liveProblem && (
-        <div className="form-error" role="alert">
-          <p>Live updates stopped: {liveProblem.error.message}</p>
-          <button type="button" className="secondary" onClick={liveProblem.retry}>
-            Reconnect
-          </button>
-        </div>
-      )}
+      <LiveUpdatesAlert problem={liveProblem} />
       <FormError message={cancelError} />
       {view.status === "pending" && (
         <p>
