@@ -158,6 +158,38 @@ describe("EventBus", () => {
     expect(subscriber.received.map((r) => r.n)).toEqual([1, 2]);
   });
 
+  it("is not held back by a transaction running in another database on the same server", async () => {
+    const neighbour = await createTestDatabase();
+    let releaseNeighbour!: () => void;
+    let neighbourWrote!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      neighbourWrote = resolve;
+    });
+    const neighbourTransaction = neighbour.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT pg_current_xact_id()::text`; // takes a transaction id, like any write
+        neighbourWrote();
+        await new Promise<void>((release) => {
+          releaseNeighbour = release;
+        });
+      },
+      { timeout: 20_000 },
+    );
+    try {
+      await wrote;
+      const bus = await startBus();
+      const subscriber = collect(bus, "n");
+      await publishNote(bus, "n", 1);
+      await waitFor(() => subscriber.received.length === 1, 5000);
+      await subscriber.stop();
+      expect(subscriber.received.map((r) => r.n)).toEqual([1]);
+    } finally {
+      releaseNeighbour();
+      await neighbourTransaction;
+      await neighbour.drop();
+    }
+  });
+
   it("gives every reconnecting subscriber exactly the committed set, in one order, under shuffled concurrent commits", async () => {
     const bus = await startBus();
     const writers = 24;

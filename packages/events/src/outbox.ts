@@ -1,8 +1,16 @@
 // SQL over the event_outbox table. The one rule that makes delivery safe against
 // out-of-order commits: rows are read only when their transaction id is below the oldest
-// transaction still running (pg_snapshot_xmin of the reader's snapshot). Every transaction
-// below that horizon has finished, so no row can later appear behind a cursor that has
-// passed it; rows of still-running or just-committed transactions above it wait a moment.
+// transaction of THIS database still running in the reader's snapshot (the delivery horizon).
+// Every transaction below the horizon that could have written to this outbox has finished, so
+// no row can later appear behind a cursor that has passed it; rows of still-running or
+// just-committed transactions above it wait a moment.
+//
+// Why not plain pg_snapshot_xmin: transaction ids are cluster-wide, so a long write in another
+// database on the same server (another application, a CREATE DATABASE, a migration) would hold
+// every event back until it ended. The horizon skips snapshot transactions that are, at that
+// moment, running in another database (pg_stat_activity.backend_xid): a transaction stays in
+// one database all its life, so it can never write here. One that finished since the snapshot
+// is kept (it may have been ours); the next read's snapshot no longer has it.
 import type { Transaction } from "@switchboard/db";
 import type pg from "pg";
 import type { EventPosition } from "./event-position.ts";
@@ -32,7 +40,15 @@ const toRow = (r: RawRow): OutboxRow => ({
   createdAt: r.created_at,
 });
 
-const SAFE = "e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+// pg_current_snapshot() is the statement's own snapshot, the one its visibility follows. A
+// running transaction's xid is recent, so its low 32 bits (backend_xid) name it exactly.
+const HORIZON = `(SELECT COALESCE(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+   FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+   WHERE NOT EXISTS (
+     SELECT 1 FROM pg_stat_activity a
+      WHERE a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND a.backend_xid::text::bigint = x::text::bigint % 4294967296))`;
+const SAFE = `e.tx_id < ${HORIZON}`;
 // Positions are selected as text (bigint exceeds JS numbers). Every ORDER BY names the
 // table's columns as e.tx_id / e.id: a bare `tx_id` would order by the text output column.
 const COLUMNS = "e.tx_id::text AS tx_id, e.id::text AS id, e.topic, e.scope, e.payload, e.created_at";
