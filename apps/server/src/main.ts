@@ -1,6 +1,6 @@
 // `switchboard start`: validate configuration, prepare the database, serve, and shut down
-// in order on SIGINT/SIGTERM (stop accepting → close sockets → close the database → stop
-// embedded PostgreSQL).
+// in order on SIGINT/SIGTERM (stop accepting → close sockets → stop background work → close
+// the database → stop embedded PostgreSQL).
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -11,9 +11,11 @@ import {
   backfillEmbeddings,
   createAppEventBus,
   expireIdleSessions,
+  type JobWorker,
   OnboardingRunner,
   type OnboardingRuntime,
   scheduleRequestExpiry,
+  startBackgroundJobs,
 } from "@switchboard/api";
 import { createOpenAIClient, createResearchClient, createStripeClient } from "@switchboard/integrations";
 import { formatDemoAccounts, type PreparedDatabase, prepareDatabase, SchemaNotReadyError } from "./bootstrap.ts";
@@ -46,6 +48,7 @@ export async function runStart(): Promise<void> {
   let events: AppEventBus | null = null;
   let stopJobs = () => {};
   let runner: OnboardingRunner | null = null;
+  let jobWorker: JobWorker | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -58,6 +61,9 @@ export async function runStart(): Promise<void> {
       stopJobs();
       await server?.close();
       await runner?.stop();
+      // Running jobs finish (or are aborted after graphile-worker's grace period) while the bus
+      // and the database they write to are still open.
+      await jobWorker?.stop();
       await events?.stop();
       await database?.close();
       log.info("stopped");
@@ -114,6 +120,13 @@ export async function runStart(): Promise<void> {
       sessionIdleMs: env.AGENT_SESSION_IDLE_MINUTES * 60_000,
     };
     if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");
+    jobWorker = await startBackgroundJobs({
+      databaseUrl: database.url,
+      db: database.db,
+      events,
+      openai: ai.openai,
+      log: log.child({ component: "jobs" }),
+    });
     const aiLog = log.child({ component: "ai-jobs" });
     const db = database.db;
     const idleSweep = setInterval(() => {
@@ -143,6 +156,7 @@ export async function runStart(): Promise<void> {
         stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
         onboarding,
         ai,
+        jobs: jobWorker,
         sessionTtlDays: env.SESSION_TTL_DAYS,
       },
       { port: env.PORT, host: env.HOST },
@@ -158,6 +172,7 @@ export async function runStart(): Promise<void> {
     }
     stopJobs();
     await runner?.stop().catch(() => {});
+    await jobWorker?.stop().catch(() => {});
     await events?.stop().catch(() => {});
     await database?.close().catch(() => {});
     process.exit(1);

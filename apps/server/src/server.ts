@@ -8,6 +8,7 @@ import {
   type AppEventBus,
   appRouter,
   createContext,
+  type JobWorker,
   type OnboardingRuntime,
   tokenFromAuthorizationHeader,
   wsEncoder,
@@ -31,6 +32,8 @@ export interface ServerOptions {
   onboarding?: OnboardingRuntime | null;
   /** The AI runtime (null: AI features say they are off). */
   ai?: AiRuntime | null;
+  /** The background job worker (null: none runs here, so procedures queue nothing). */
+  jobs?: JobWorker | null;
   /** Lifetime of new sign-ins (SESSION_TTL_DAYS). */
   sessionTtlDays?: number | undefined;
   /** WebSocket keep-alive ping interval; a socket that misses the pong is closed. */
@@ -71,6 +74,7 @@ export async function startServer(
         events,
         onboarding: options.onboarding ?? null,
         ai: options.ai ?? null,
+        jobs: options.jobs?.queue ?? null,
         client: clientOf(req),
       }),
   });
@@ -153,6 +157,7 @@ export async function startServer(
         events,
         onboarding: options.onboarding ?? null,
         ai: options.ai ?? null,
+        jobs: options.jobs?.queue ?? null,
         client: clientOf(req),
         connection: {
           bufferedAmount: () => socket.bufferedAmount,

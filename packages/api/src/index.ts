@@ -12,6 +12,7 @@ export {
 } from "./auth/tokens.ts";
 export { backfillEmbeddings } from "./coaching/memory.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
+export { type BackgroundJobDeps, type JobWorker, startBackgroundJobs } from "./job-worker.ts";
 export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
 export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";

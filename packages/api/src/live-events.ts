@@ -2,12 +2,14 @@
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
 import { EventBus, type EventBusOptions } from "@switchboard/events";
+import { coachingTopics } from "./coaching/topics.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 
 export const appTopics = {
   ...requestTopics,
   ...onboardingTopics,
+  ...coachingTopics,
 };
 
 export type AppTopics = typeof appTopics;

@@ -10,6 +10,7 @@ import pino from "pino";
 import superjson from "superjson";
 import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
+import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus } from "./live-events.ts";
 import type { OnboardingRuntime } from "./onboarding/runtime.ts";
 import type { AppRouter } from "./root.ts";
@@ -24,6 +25,8 @@ export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
   events?: AppEventBus;
   onboarding?: OnboardingRuntime;
   ai?: AiRuntime;
+  /** Where procedures queue background jobs (left out: nothing is queued). */
+  jobs?: JobQueue;
   /** The Origin header the in-process "browser" sends (agents' domain checks). */
   origin?: string;
 }
@@ -64,6 +67,7 @@ export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOpt
           events: options.events ?? noEventBus,
           onboarding: options.onboarding ?? null,
           ai: options.ai ?? null,
+          jobs: options.jobs ?? null,
           client: { origin: req.headers.get("x-test-origin") ?? options.origin ?? null, ip: "127.0.0.1" },
         }),
     });

@@ -5,6 +5,7 @@ import pino from "pino";
 import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { resolveSession } from "./auth/service.ts";
 import { appError, toUserFacingError } from "./errors.ts";
+import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
 import type { OnboardingRuntime } from "./onboarding/runtime.ts";
 import { z } from "./validation-messages.ts";
@@ -26,6 +27,8 @@ export interface CreateContextOptions {
   onboarding?: OnboardingRuntime | null;
   /** The AI runtime (null: AI features are off and say so). */
   ai?: AiRuntime | null;
+  /** The background job queue (null: no job worker runs here, so nothing is queued). */
+  jobs?: JobQueue | null;
   /** Who is calling, from the transport: the browser's Origin header and the peer address. */
   client?: { origin: string | null; ip: string | null };
 }
@@ -40,6 +43,7 @@ export async function createContext({
   connection,
   onboarding,
   ai,
+  jobs,
   client,
 }: CreateContextOptions) {
   const resolved = token ? await resolveSessionOrExplain(db, token, log.child({ requestId })) : null;
@@ -57,6 +61,7 @@ export async function createContext({
     connection: connection ?? null,
     onboarding: onboarding ?? null,
     ai: ai ?? null,
+    jobs: jobs ?? null,
     client: client ?? { origin: null, ip: null },
   };
 }

@@ -1,4 +1,4 @@
-export { createOpenAIClient, OpenAI, type OpenAIClient, type OpenAIConfig } from "./openai.ts";
+export { createOpenAIClient, OpenAI, type OpenAIClient, type OpenAIConfig, zodResponseFormat } from "./openai.ts";
 export {
   createResearchClient,
   type ResearchClient,

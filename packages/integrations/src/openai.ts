@@ -21,5 +21,7 @@ export function createOpenAIClient(config: OpenAIConfig): OpenAI | null {
   });
 }
 
+/** Structured outputs: a strict JSON schema `response_format` made from a zod (v3 or v4) schema. */
+export { zodResponseFormat } from "openai/helpers/zod";
 /** The SDK's class, for its error types (OpenAI.RateLimitError, …) in code that maps failures. */
 export { OpenAI };

@@ -2,14 +2,17 @@
 // they said before that is relevant, stream the coach's reply from the real OpenAI SDK with the
 // profile, business, active goals, recent messages and memories as context, then store the
 // reply. A reply cut short is kept as incomplete, an empty failed one as failed. Embeddings are
-// stored in the background; every AI call is recorded as usage.
+// stored in the background; the reply's action item extraction is queued in its transaction;
+// every AI call is recorded as usage.
 import type { Database } from "@switchboard/db";
 import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
 import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { estimateTokens, trimHistory } from "../ai/token-budget.ts";
 import { appError } from "../errors.ts";
+import type { JobQueue } from "../job-queue.ts";
 import { coachSystemMessages, type Memory } from "./coach-context.ts";
+import { enqueueActionItemExtraction } from "./jobs.ts";
 import { memoryIndexFor } from "./memory.ts";
 import { recordUsage } from "./usage.ts";
 
@@ -27,12 +30,14 @@ interface TurnDeps {
   db: Database;
   openai: OpenAIClient;
   log: pino.Logger;
+  /** Where the reply's action item extraction is queued (null: no job worker, none is queued). */
+  jobs?: JobQueue | null;
 }
 
 const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
 
 export async function* coachTurn(
-  { db, openai, log }: TurnDeps,
+  { db, openai, log, jobs }: TurnDeps,
   userId: string,
   input: { conversationId: string; content: string },
   signal: AbortSignal | undefined,
@@ -116,6 +121,7 @@ export async function* coachTurn(
         },
       });
       await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
+      if (jobs && outcome.status !== "failed") await enqueueActionItemExtraction(jobs, tx, message.id);
       return message;
     });
     await recordUsage(db, log, {

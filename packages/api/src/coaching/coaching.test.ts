@@ -274,7 +274,10 @@ describe("coaching chat", () => {
     const stored = await database.db.message.findMany({ where: { conversationId: id }, include: { embedding: true } });
     expect(stored.every((m) => m.userId === kim.id && m.embedding?.userId === kim.id)).toBe(true);
     expect(stored.every((m) => m.embedding?.vector.byteLength === EMBEDDING_DIMENSIONS * 4)).toBe(true);
-    const usage = await database.db.usageEvent.findMany({ where: { userId: kim.id }, orderBy: { createdAt: "asc" } });
+    const usage = await database.db.usageEvent.findMany({
+      where: { userId: kim.id, kind: { not: "user_action" } },
+      orderBy: { createdAt: "asc" },
+    });
     expect(usage.map((u) => u.kind).sort()).toEqual(["chat_completion", "embedding", "embedding"]);
     const chat = usage.find((u) => u.kind === "chat_completion")!;
     expect(chat).toMatchObject({ model: "gpt-4o-mini", promptTokens: 50, completionTokens: 8, totalTokens: 58 });

@@ -8,8 +8,13 @@ import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import { actionItemsRouter } from "./action-items-router.ts";
 import { coachTurn } from "./coach-reply.ts";
+import { coachingSessionsRouter } from "./coaching-sessions.ts";
 import { memoryIndexFor } from "./memory.ts";
+import { onCoachingUpdates, summariesRouter } from "./summaries-router.ts";
+import { writeUserAction } from "./usage.ts";
+import { usageRouter } from "./usage-report.ts";
 
 const goalNotFound = () => appError("NOT_FOUND", "We couldn't find that goal.");
 const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
@@ -133,9 +138,14 @@ const goalsRouter = router({
         progress: progress.default(0),
       }),
     )
-    .mutation(async ({ ctx, input }) =>
-      goalView(await ctx.db.goal.create({ data: { userId: ctx.user.id, ...input } })),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const goal = await ctx.db.$transaction(async (tx) => {
+        const created = await tx.goal.create({ data: { userId: ctx.user.id, ...input } });
+        await writeUserAction(tx, ctx.user.id, "goal.created", { goalId: created.id });
+        return created;
+      });
+      return goalView(goal);
+    }),
 
   update: authedProcedure
     .input(
@@ -145,14 +155,21 @@ const goalsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { goalId, ...changes } = input;
-      const { count } = await ctx.db.goal.updateMany({ where: { id: goalId, userId: ctx.user.id }, data: changes });
-      if (count === 0) throw goalNotFound();
-      return goalView(await ctx.db.goal.findUniqueOrThrow({ where: { id: goalId } }));
+      const goal = await ctx.db.$transaction(async (tx) => {
+        const { count } = await tx.goal.updateMany({ where: { id: goalId, userId: ctx.user.id }, data: changes });
+        if (count === 0) throw goalNotFound();
+        await writeUserAction(tx, ctx.user.id, "goal.updated", { goalId });
+        return tx.goal.findUniqueOrThrow({ where: { id: goalId } });
+      });
+      return goalView(goal);
     }),
 
   delete: authedProcedure.input(goalIdInput).mutation(async ({ ctx, input }) => {
-    const { count } = await ctx.db.goal.deleteMany({ where: { id: input.goalId, userId: ctx.user.id } });
-    if (count === 0) throw goalNotFound();
+    await ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.goal.deleteMany({ where: { id: input.goalId, userId: ctx.user.id } });
+      if (count === 0) throw goalNotFound();
+      await writeUserAction(tx, ctx.user.id, "goal.deleted", { goalId: input.goalId });
+    });
     return { goalId: input.goalId };
   }),
 });
@@ -177,7 +194,13 @@ const conversationsRouter = router({
         title: text(200).default("New conversation"),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.db.conversation.create({ data: { userId: ctx.user.id, ...input } })),
+    .mutation(async ({ ctx, input }) => {
+      return ctx.db.$transaction(async (tx) => {
+        const conversation = await tx.conversation.create({ data: { userId: ctx.user.id, ...input } });
+        await writeUserAction(tx, ctx.user.id, "conversation.created", { conversationId: conversation.id });
+        return conversation;
+      });
+    }),
 
   /** The conversation and its latest 200 messages, oldest first. */
   get: authedProcedure.input(conversationIdInput).query(async ({ ctx, input }) => {
@@ -205,10 +228,13 @@ const conversationsRouter = router({
 
   /** Deletes the conversation with its messages and their memories. */
   delete: authedProcedure.input(conversationIdInput).mutation(async ({ ctx, input }) => {
-    const { count } = await ctx.db.conversation.deleteMany({
-      where: { id: input.conversationId, userId: ctx.user.id },
+    await ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.conversation.deleteMany({
+        where: { id: input.conversationId, userId: ctx.user.id },
+      });
+      if (count === 0) throw conversationNotFound();
+      await writeUserAction(tx, ctx.user.id, "conversation.deleted", { conversationId: input.conversationId });
     });
-    if (count === 0) throw conversationNotFound();
     memoryIndexFor(ctx.db).invalidate(ctx.user.id);
     return { conversationId: input.conversationId };
   }),
@@ -219,6 +245,11 @@ export const coachingRouter = router({
   business: businessRouter,
   goals: goalsRouter,
   conversations: conversationsRouter,
+  sessions: coachingSessionsRouter,
+  usage: usageRouter,
+  actionItems: actionItemsRouter,
+  summaries: summariesRouter,
+  onUpdates: onCoachingUpdates,
 
   /** Stores the person's message and streams the coach's reply: chunks, then "done" with the stored reply. */
   send: authedProcedure
@@ -229,6 +260,6 @@ export const coachingRouter = router({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const openai = requireOpenAI(ctx);
-      yield* coachTurn({ db: ctx.db, openai, log: ctx.log }, ctx.user.id, input, signal);
+      yield* coachTurn({ db: ctx.db, openai, log: ctx.log, jobs: ctx.jobs }, ctx.user.id, input, signal);
     }),
 });

@@ -1,6 +1,8 @@
 // Every AI call the coach makes is recorded (kind, tokens, model, latency, estimated cost) for
 // the usage page. Recording never fails the call it describes: a lost usage row is logged.
-import type { Database, UsageKind } from "@switchboard/db";
+// Key user actions are usage rows too (kind user_action, the action in metadata, written in the
+// action's own transaction), so the usage page counts what people did beside what the AI cost.
+import type { Database, Transaction, UsageKind } from "@switchboard/db";
 import type pino from "pino";
 
 /** USD per million tokens, [prompt, completion]. Unknown models cost 0 and say so in metadata. */
@@ -56,4 +58,31 @@ export async function recordUsage(db: Database, log: pino.Logger, usage: AiUsage
   } catch (error) {
     log.error({ err: error, usage }, "recording AI usage failed");
   }
+}
+
+export type UserAction =
+  | "goal.created"
+  | "goal.updated"
+  | "goal.deleted"
+  | "conversation.created"
+  | "conversation.deleted"
+  | "coaching_session.created"
+  | "coaching_session.started"
+  | "coaching_session.completed"
+  | "coaching_session.cancelled"
+  | "coaching_session.deleted";
+
+type UsageMetadata = Record<string, string | number | boolean | null>;
+
+/**
+ * Writes a user action's usage row with the client given. Inside the action's own transaction
+ * (`tx`), so the record exists exactly when the action committed; a failure here fails the action.
+ */
+export async function writeUserAction(
+  db: Database | Transaction,
+  userId: string,
+  action: UserAction,
+  metadata: UsageMetadata = {},
+): Promise<void> {
+  await db.usageEvent.create({ data: { userId, kind: "user_action", metadata: { ...metadata, action } } });
 }

@@ -1,0 +1,97 @@
+// The background job worker of a server process: graphile-worker over the same PostgreSQL
+// (its own schema, `graphile_worker`, which it migrates itself). Safe with any number of
+// instances: jobs are claimed with FOR UPDATE SKIP LOCKED, and each cron tick is scheduled
+// once (graphile-worker's known_crontabs). Its logs go through the process's pino logger.
+import type { Database } from "@switchboard/db";
+import type { OpenAIClient } from "@switchboard/integrations";
+import { type CronItem, Logger, type LogLevel, parseCronItems, type Runner, run, type TaskList } from "graphile-worker";
+import type pino from "pino";
+import { coachingCron, coachingTaskList } from "./coaching/jobs.ts";
+import { JobQueue } from "./job-queue.ts";
+import type { AppEventBus } from "./live-events.ts";
+
+/** graphile-worker's Logger writing to pino, with its scope (worker, task, job ids) as fields. */
+export function pinoWorkerLogger(log: pino.Logger): Logger {
+  const methods: Record<LogLevel, "error" | "warn" | "info" | "debug"> = {
+    error: "error",
+    warning: "warn",
+    info: "info",
+    debug: "debug",
+  };
+  return new Logger((scope) => {
+    const scoped = log.child(Object.fromEntries(Object.entries(scope).filter(([, value]) => value !== undefined)));
+    return (level, message, meta) => scoped[methods[level]](meta ?? {}, message);
+  });
+}
+
+export interface JobWorkerOptions {
+  databaseUrl: string;
+  log: pino.Logger;
+  taskList: TaskList;
+  cron?: CronItem[];
+  concurrency?: number;
+  pollIntervalMs?: number;
+}
+
+export interface JobWorker {
+  /** For adding jobs (the schema exists once the worker has started). */
+  queue: JobQueue;
+  /** Stops taking jobs and waits for running ones (aborted after graphile-worker's grace period). */
+  stop(): Promise<void>;
+}
+
+export async function startJobWorker(options: JobWorkerOptions): Promise<JobWorker> {
+  const concurrency = options.concurrency ?? 4;
+  const runner: Runner = await run({
+    connectionString: options.databaseUrl,
+    concurrency,
+    maxPoolSize: concurrency + 2,
+    pollInterval: options.pollIntervalMs ?? 2000,
+    // The server's ordered shutdown stops the worker (before the database closes).
+    noHandleSignals: true,
+    logger: pinoWorkerLogger(options.log),
+    taskList: options.taskList,
+    parsedCronItems: parseCronItems(options.cron ?? []),
+  });
+  let stopped: Promise<void> | null = null;
+  return {
+    queue: new JobQueue(),
+    stop: () => {
+      stopped ??= runner.stop();
+      return stopped;
+    },
+  };
+}
+
+export interface BackgroundJobDeps {
+  databaseUrl: string;
+  db: Database;
+  events: AppEventBus;
+  /** Null: AI is off, and every job needs the model, so no worker runs. */
+  openai: OpenAIClient | null;
+  log: pino.Logger;
+  concurrency?: number;
+}
+
+/** The server's worker with every product's tasks, or null (said once in the log) when there are none. */
+export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<JobWorker | null> {
+  if (!deps.openai) {
+    deps.log.warn("AI is off: coaching summaries and action item extraction are not scheduled (no job worker runs)");
+    return null;
+  }
+  const queue = new JobQueue();
+  const coaching = {
+    db: deps.db,
+    events: deps.events,
+    openai: deps.openai,
+    log: deps.log.child({ product: "coaching" }),
+  };
+  const worker = await startJobWorker({
+    databaseUrl: deps.databaseUrl,
+    log: deps.log,
+    taskList: coachingTaskList(coaching, queue),
+    cron: coachingCron,
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+  });
+  return { ...worker, queue };
+}
