@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { isSignedOutError, readAppError } from "./api/app-error.ts";
 import { trpc } from "./api/trpc.ts";
+import { useInvitationSignInNotice } from "./organizations/invitation-return.ts";
 import { SignInPage } from "./pages/sign-in-page.tsx";
 import { SignUpPage } from "./pages/sign-up-page.tsx";
 import { usePathname } from "./routing/router.tsx";
@@ -12,7 +13,10 @@ import { AppShell } from "./shell/app-shell.tsx";
 export function App() {
   const { clients, notice } = useSessionSnapshot();
   const pathname = usePathname();
-  if (!clients.token) return pathname === "/sign-up" ? <SignUpPage /> : <SignInPage notice={notice} />;
+  const invitationNotice = useInvitationSignInNotice(pathname, Boolean(clients.token));
+  if (!clients.token) {
+    return pathname === "/sign-up" ? <SignUpPage /> : <SignInPage notice={notice ?? invitationNotice} />;
+  }
   return <SignedIn />;
 }
 

@@ -1,6 +1,7 @@
 // The Agents product at /agents: pick an organization, see its agents, open one to edit it.
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
+import { membersPath } from "../organizations/organization-labels.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
@@ -27,6 +28,11 @@ export function AgentsPage() {
           onChange={(event) => choose(event.target.value)}
           options={organizations.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
         />
+      )}
+      {organization && (
+        <p>
+          <Link href={membersPath(organization.id)}>Members of {organization.name}</Link>
+        </p>
       )}
       {organization && <AgentList key={organization.id} organization={organization} />}
     </section>

@@ -7,9 +7,16 @@ import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import {
+  acceptanceProblem,
+  findInvitationByToken,
+  INVITATION_DAYS,
+  invitationState,
+  invitationUsed,
+} from "./invitations.ts";
 import { requireRole } from "./membership.ts";
 
-const INVITATION_DAYS = 7;
+const invitationToken = z.string().min(10).max(200);
 const role = z.enum(["owner", "admin", "member"]);
 
 async function lockOwners(tx: Transaction, organizationId: string): Promise<string[]> {
@@ -41,46 +48,108 @@ export const organizationsRouter = router({
     return members.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, role: m.role }));
   }),
 
-  /** Creates an invitation link (valid 7 days); the invitee accepts it signed in with that email. */
+  /**
+   * Creates an invitation link (valid 7 days); the invitee accepts it signed in with that email.
+   * A new invitation for the same email replaces the earlier, unused one, so only the newest link works.
+   */
   invite: orgProcedure
     .input(z.object({ email: z.email().max(254), role: role.default("member") }))
     .mutation(async ({ ctx, input }) => {
       requireRole(ctx.membership, "admin");
       if (input.role === "owner") requireRole(ctx.membership, "owner");
+      const organizationId = ctx.membership.organizationId;
+      const email = input.email.toLowerCase();
       const token = randomBytes(24).toString("base64url");
-      const invitation = await ctx.db.organizationInvitation.create({
-        data: {
-          organizationId: ctx.membership.organizationId,
-          email: input.email.toLowerCase(),
-          role: input.role,
-          tokenHash: hashSessionToken(token),
-          invitedById: ctx.user.id,
-          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-        },
+      return ctx.db.$transaction(async (tx) => {
+        const existing = await tx.membership.findFirst({
+          where: { organizationId, user: { email: { equals: email, mode: "insensitive" } } },
+        });
+        if (existing) throw appError("EMAIL_TAKEN", `${email} is already a member of this organization.`);
+        await tx.organizationInvitation.deleteMany({ where: { organizationId, email, acceptedAt: null } });
+        const invitation = await tx.organizationInvitation.create({
+          data: {
+            organizationId,
+            email,
+            role: input.role,
+            tokenHash: hashSessionToken(token),
+            invitedById: ctx.user.id,
+            expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+          },
+        });
+        return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
       });
-      return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
     }),
 
+  /** The organization's invitations not yet accepted (expired ones too, so they can be renewed), newest first. */
+  invitations: orgProcedure.query(async ({ ctx }) => {
+    requireRole(ctx.membership, "admin");
+    const invitations = await ctx.db.organizationInvitation.findMany({
+      where: { organizationId: ctx.membership.organizationId, acceptedAt: null },
+      include: { invitedBy: { select: { name: true } } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    return invitations.map((invitation) => ({
+      invitationId: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      invitedBy: invitation.invitedBy?.name ?? null,
+      createdAt: invitation.createdAt.toISOString(),
+      expiresAt: invitation.expiresAt.toISOString(),
+      expired: invitationState(invitation) === "expired",
+    }));
+  }),
+
+  /** Withdraws an invitation that has not been accepted: its link stops working. */
+  revokeInvitation: orgProcedure.input(z.object({ invitationId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    requireRole(ctx.membership, "admin");
+    const { count } = await ctx.db.organizationInvitation.deleteMany({
+      where: { id: input.invitationId, organizationId: ctx.membership.organizationId, acceptedAt: null },
+    });
+    if (count === 0) throw appError("NOT_FOUND", "That invitation was already accepted or withdrawn.");
+    return { revoked: input.invitationId };
+  }),
+
+  /**
+   * What an invitation link offers the signed-in person holding it, before they accept: the
+   * token is the secret, so its holder may see the organization's name and the invited email.
+   */
+  invitation: authedProcedure.input(z.strictObject({ token: invitationToken })).query(async ({ ctx, input }) => {
+    const invitation = await findInvitationByToken(ctx.db, input.token);
+    const membership = await ctx.db.membership.findUnique({
+      where: { organizationId_userId: { organizationId: invitation.organizationId, userId: ctx.user.id } },
+    });
+    return {
+      organizationId: invitation.organizationId,
+      organizationName: invitation.organization.name,
+      email: invitation.email,
+      role: invitation.role,
+      invitedBy: invitation.invitedBy?.name ?? null,
+      expiresAt: invitation.expiresAt.toISOString(),
+      state: invitationState(invitation),
+      forSignedInPerson: invitation.email === ctx.user.email.toLowerCase(),
+      alreadyMember: membership !== null,
+    };
+  }),
+
   acceptInvitation: authedProcedure
-    .input(z.strictObject({ token: z.string().min(10).max(200) }))
+    .input(z.strictObject({ token: invitationToken }))
     .mutation(async ({ ctx, input }) => {
       return ctx.db.$transaction(async (tx) => {
-        const invitation = await tx.organizationInvitation.findUnique({
-          where: { tokenHash: hashSessionToken(input.token) },
+        const invitation = await findInvitationByToken(tx, input.token);
+        const problem = acceptanceProblem(invitation, ctx.user);
+        if (problem) throw problem;
+        // Conditional, so of two simultaneous acceptances exactly one uses the invitation.
+        const { count } = await tx.organizationInvitation.updateMany({
+          where: { id: invitation.id, acceptedAt: null },
+          data: { acceptedAt: new Date() },
         });
-        if (!invitation || invitation.acceptedAt || invitation.expiresAt < new Date()) {
-          throw appError("NOT_FOUND", "This invitation link is not valid any more. Ask for a new one.");
-        }
-        if (invitation.email !== ctx.user.email.toLowerCase()) {
-          throw appError("FORBIDDEN_RESOURCE", `This invitation is for ${invitation.email}. Sign in with that email.`);
-        }
+        if (count === 0) throw invitationUsed();
         await tx.membership.upsert({
           where: { organizationId_userId: { organizationId: invitation.organizationId, userId: ctx.user.id } },
           create: { organizationId: invitation.organizationId, userId: ctx.user.id, role: invitation.role },
           update: {},
         });
-        await tx.organizationInvitation.update({ where: { id: invitation.id }, data: { acceptedAt: new Date() } });
-        return { organizationId: invitation.organizationId };
+        return { organizationId: invitation.organizationId, organizationName: invitation.organization.name };
       });
     }),
 
