@@ -2,13 +2,27 @@
 // The fake itself listens on a free port it picks, so a small pass-through proxy holds the
 // fixed one (the SSE stream is piped through unchanged). Run: node --import tsx e2e/openai-fake-server.ts
 import { createServer, request } from "node:http";
-import { startOpenAIFake } from "../packages/testing/src/openai-fake.ts";
+import { fakeMessageText, startOpenAIFake } from "../packages/testing/src/openai-fake.ts";
 
 const port = Number(process.env.OPENAI_FAKE_PORT ?? 4180);
 // Spaced out so the e2e tests can watch a reply arrive piece by piece.
 const tokenDelayMs = Number(process.env.OPENAI_FAKE_TOKEN_DELAY_MS ?? 150);
 
 const fake = await startOpenAIFake({ tokenDelayMs });
+// The coach's action item extraction (structured output named "action_items"): what the person
+// said they will do ("I will call the bank") becomes an item ("Call the bank"). Everything else
+// keeps the fake's defaults: chat replies echo, other structured outputs get a minimal instance.
+fake.reply((request) => {
+  if (request.response_format?.json_schema?.name !== "action_items") return {};
+  const transcript = request.messages.map(fakeMessageText).join("\n");
+  const promises = [...transcript.matchAll(/Person: I will ([^.!?\n]+)/g)].map((match) => match[1]!.trim());
+  const items = [...new Set(promises)].map((promise) => ({
+    title: promise.charAt(0).toUpperCase() + promise.slice(1),
+    dueDate: null,
+    goalId: null,
+  }));
+  return { json: { items } };
+});
 const target = new URL(fake.url);
 
 const proxy = createServer((incoming, outgoing) => {

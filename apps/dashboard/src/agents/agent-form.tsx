@@ -2,8 +2,7 @@
 // itself; the server's plain-language field errors appear under the fields they concern.
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import type { AppErrorView } from "../api/app-error.ts";
-import { FormError, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
-import { optionsOf } from "../requests/request-labels.ts";
+import { FormError, optionsOf, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
 import { type AgentFormValues, errorsFor, providerLabels } from "./agent-labels.ts";
 
 interface AgentFormProps {

@@ -87,6 +87,11 @@ export interface FieldOption {
   label: string;
 }
 
+/** A select's or radio group's options from a labels table, in the table's order. */
+export function optionsOf<K extends string>(labels: Record<K, string>): { value: K; label: string }[] {
+  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
+}
+
 type SelectFieldProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "name"> &
   FieldText & {
     label: string;

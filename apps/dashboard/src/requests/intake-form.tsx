@@ -4,10 +4,9 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type AppErrorView, readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
-import { FormError, RadioGroupField, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
+import { FormError, optionsOf, RadioGroupField, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
 import { navigate } from "../routing/router.tsx";
 import {
-  optionsOf,
   type Plan,
   planLabels,
   requestPath,

@@ -28,10 +28,6 @@ export const planLabels: Record<Plan, string> = {
   premium: "Premium",
 };
 
-export function optionsOf<K extends string>(labels: Record<K, string>): { value: K; label: string }[] {
-  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }));
-}
-
 export function vehicleName(vehicle: { make: string; model: string; year: number }): string {
   return `${vehicle.year} ${vehicle.make} ${vehicle.model}`;
 }

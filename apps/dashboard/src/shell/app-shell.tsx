@@ -5,9 +5,17 @@ import { agentIdFromPath } from "../agents/agent-labels.ts";
 import { AgentPage } from "../agents/agent-page.tsx";
 import { AgentsPage } from "../agents/agents-page.tsx";
 import { trpc } from "../api/trpc.ts";
+import { conversationIdFromPath, usagePath } from "../coaching/coaching-labels.ts";
+import { CoachingPage } from "../coaching/coaching-page.tsx";
+import { ConversationPage } from "../coaching/conversation-page.tsx";
+import { UsagePage } from "../coaching/usage-page.tsx";
 import { onboardingIdFromPath } from "../onboarding/onboarding-labels.ts";
 import { OnboardingPage } from "../onboarding/onboarding-page.tsx";
 import { OnboardingSessionPage } from "../onboarding/onboarding-session-page.tsx";
+import { InvitationPage } from "../organizations/invitation-page.tsx";
+import { rememberedInvitationPath } from "../organizations/invitation-return.ts";
+import { MembersPage } from "../organizations/members-page.tsx";
+import { invitationTokenFromPath, organizationIdFromMembersPath } from "../organizations/organization-labels.ts";
 import { NotFoundPage } from "../pages/not-found-page.tsx";
 import { ProductPage } from "../pages/product-page.tsx";
 import { requestIdFromPath } from "../requests/request-labels.ts";
@@ -35,7 +43,8 @@ export function AppShell({ me }: { me: Me }) {
     },
   });
 
-  if (signedOutPaths.has(pathname)) return <Redirect to={homePath} />;
+  // Someone who opened an invitation link signed out and then signed up goes back to it.
+  if (signedOutPaths.has(pathname)) return <Redirect to={rememberedInvitationPath() ?? homePath} />;
 
   return (
     <div className="shell">
@@ -88,6 +97,14 @@ function ShellPage({ pathname, me }: { pathname: string; me: Me }) {
   if (pathname === "/agents") return <AgentsPage />;
   const agentId = agentIdFromPath(pathname);
   if (agentId) return <AgentPage key={agentId} agentId={agentId} />;
+  const membersOf = organizationIdFromMembersPath(pathname);
+  if (membersOf) return <MembersPage key={membersOf} organizationId={membersOf} myUserId={me.user.id} />;
+  const invitationToken = invitationTokenFromPath(pathname);
+  if (invitationToken) return <InvitationPage key={invitationToken} token={invitationToken} myEmail={me.user.email} />;
+  if (pathname === "/coaching") return <CoachingPage />;
+  if (pathname === usagePath) return <UsagePage />;
+  const conversationId = conversationIdFromPath(pathname);
+  if (conversationId) return <ConversationPage key={conversationId} conversationId={conversationId} />;
   const product = products.find((candidate) => candidate.path === pathname);
   return product ? <ProductPage product={product} /> : <NotFoundPage />;
 }

@@ -1,0 +1,62 @@
+// How the coaching product's paths and values read, in one place for every coaching page.
+import type { RouterOutputs } from "@switchboard/api";
+import { idFromPath, itemPath } from "../routing/item-paths.ts";
+
+export type Goal = RouterOutputs["coaching"]["goals"]["list"][number];
+export type GoalStatus = Goal["status"];
+export type GoalCategory = Goal["category"];
+export type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
+export type ConversationType = ConversationSummary["sessionType"];
+
+export const coachingPath = "/coaching";
+export const usagePath = "/coaching/usage";
+const conversationsSection = "/coaching/conversations";
+
+export function conversationPath(conversationId: string): string {
+  return itemPath(conversationsSection, conversationId);
+}
+
+/** The conversation id in a conversation page's path, or null for any other path. */
+export function conversationIdFromPath(pathname: string): string | null {
+  return idFromPath(conversationsSection, pathname);
+}
+
+export const goalStatusLabels: Record<GoalStatus, string> = {
+  active: "Active",
+  paused: "Paused",
+  completed: "Completed",
+  abandoned: "Dropped",
+};
+
+export const goalCategoryLabels: Record<GoalCategory, string> = {
+  business: "Business",
+  career: "Career",
+  leadership: "Leadership",
+  personal: "Personal",
+  health: "Health",
+  learning: "Learning",
+  other: "Other",
+};
+
+export const conversationTypeLabels: Record<ConversationType, string> = {
+  chat: "Open chat",
+  check_in: "Check-in",
+  planning: "Planning",
+  reflection: "Reflection",
+};
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+
+/** A calendar day ("2026-12-31") as the person's locale writes it; no time zone shifts it. */
+export function formatDay(day: string): string {
+  return dayFormat.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** The browser's time zone, the default for a new coaching profile. */
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}

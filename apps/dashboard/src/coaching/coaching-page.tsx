@@ -1,0 +1,45 @@
+// The Coaching product at /coaching: the first run asks who the person is; after that, today's
+// and this week's summaries, action items, goals, coaching sessions and conversations.
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { FormError } from "../pages/form-fields.tsx";
+import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { Link } from "../routing/router.tsx";
+import { ActionItemsPanel } from "./action-items-panel.tsx";
+import { usagePath } from "./coaching-labels.ts";
+import { CoachingSessionsPanel } from "./coaching-sessions-panel.tsx";
+import { CoachingWelcome } from "./coaching-welcome.tsx";
+import { ConversationsPanel } from "./conversations-panel.tsx";
+import { GoalsBoard } from "./goals-board.tsx";
+import { SummariesPanel } from "./summaries-panel.tsx";
+
+export function CoachingPage() {
+  useDocumentTitle("Coaching");
+  const profile = trpc.coaching.profile.get.useQuery();
+  const business = trpc.coaching.business.get.useQuery();
+  const loaded = profile.isSuccess && business.isSuccess;
+  const problem = profile.error ?? business.error;
+  return (
+    <section aria-labelledby="page-heading" className="coaching-page">
+      <h1 id="page-heading">Coaching</h1>
+      <p className="lead">Your coach, with your goals, your conversations and what came of them.</p>
+      <FormError message={problem ? readAppError(problem).message : null} />
+      {!loaded && !problem && <p className="loading">Loading your coaching…</p>}
+      {loaded &&
+        (profile.data?.onboardingCompleted ? (
+          <>
+            <p>
+              <Link href={usagePath}>See your usage</Link>
+            </p>
+            <SummariesPanel />
+            <ActionItemsPanel />
+            <ConversationsPanel />
+            <GoalsBoard />
+            <CoachingSessionsPanel />
+          </>
+        ) : (
+          <CoachingWelcome profile={profile.data} business={business.data} />
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+// One conversation with the coach at /coaching/conversations/<id>: what was said before, then
+// each new reply streaming in as the coach writes it.
+import type { RouterOutputs } from "@switchboard/api";
+import { useState } from "react";
+import { trpc } from "../api/trpc.ts";
+import { ChatComposer, ChatLog } from "../chat/chat-log.tsx";
+import { type ChatBubble, useStreamedChat } from "../chat/streamed-chat.ts";
+import { LoadedPage } from "../pages/loaded-page.tsx";
+import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { Link } from "../routing/router.tsx";
+import { ActionItemsPanel } from "./action-items-panel.tsx";
+import { coachingPath, conversationTypeLabels } from "./coaching-labels.ts";
+
+type Conversation = RouterOutputs["coaching"]["conversations"]["get"];
+
+const back = { href: coachingPath, label: "Back to coaching" };
+
+export function ConversationPage({ conversationId }: { conversationId: string }) {
+  // Read once per visit: the page keeps the turns it adds itself, so a refetch while it is open
+  // would show them twice; dropped when the page closes, so the next visit reads them all.
+  const conversation = trpc.coaching.conversations.get.useQuery(
+    { conversationId },
+    { staleTime: Number.POSITIVE_INFINITY, gcTime: 0, refetchOnWindowFocus: false },
+  );
+  return (
+    <LoadedPage
+      query={conversation}
+      title="Conversation"
+      loading="Loading the conversation…"
+      notFound="We couldn't find that conversation."
+      back={back}
+    >
+      {(view) => <ConversationView conversation={view} />}
+    </LoadedPage>
+  );
+}
+
+function historyBubbles(conversation: Conversation): ChatBubble[] {
+  return conversation.messages
+    .filter((message) => message.role !== "system" && message.content)
+    .map((message) => ({
+      key: message.id,
+      role: message.role === "assistant" ? "assistant" : "user",
+      text: message.status === "complete" ? message.content : `${message.content} (cut short)`,
+    }));
+}
+
+function ConversationView({ conversation }: { conversation: Conversation }) {
+  useDocumentTitle(conversation.title);
+  const utils = trpc.useUtils();
+  const [history] = useState(() => historyBubbles(conversation));
+  const [draft, setDraft] = useState("");
+  const chat = useStreamedChat({ onReplyEnded: () => void utils.coaching.conversations.list.invalidate() });
+
+  const send = () => {
+    const content = draft.trim();
+    setDraft("");
+    chat.send(content, (handlers) =>
+      utils.client.coaching.send.subscribe({ conversationId: conversation.id, content }, handlers),
+    );
+  };
+
+  return (
+    <section aria-labelledby="page-heading" className="coaching-conversation">
+      <p className="back-link">
+        <Link href={back.href}>{back.label}</Link>
+      </p>
+      <h1 id="page-heading">{conversation.title}</h1>
+      <p className="lead">{conversationTypeLabels[conversation.sessionType]} with your coach.</p>
+      <section aria-labelledby="chat-heading" className="panel">
+        <h2 id="chat-heading" className="visually-hidden">
+          Chat
+        </h2>
+        {history.length === 0 && chat.bubbles.length === 0 && (
+          <p className="empty-state">Say hello, or tell your coach what's on your mind.</p>
+        )}
+        <ChatLog bubbles={[...history, ...chat.bubbles]} speaker="Coach" />
+        <ChatComposer
+          label="Message your coach"
+          draft={draft}
+          onDraftChange={setDraft}
+          onSend={send}
+          busy={chat.replying}
+          problem={chat.problem}
+        />
+      </section>
+      <ActionItemsPanel conversationId={conversation.id} />
+    </section>
+  );
+}

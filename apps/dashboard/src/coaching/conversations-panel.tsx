@@ -1,0 +1,68 @@
+// The person's conversations with the coach, most recently active first, and the way to start one.
+import { readAppError } from "../api/app-error.ts";
+import { trpc } from "../api/trpc.ts";
+import { FormError, optionsOf, SelectField } from "../pages/form-fields.tsx";
+import { formatTime } from "../pages/format-time.ts";
+import { PersonalList } from "../pages/personal-list.tsx";
+import { Link, navigate } from "../routing/router.tsx";
+import { type ConversationType, conversationPath, conversationTypeLabels } from "./coaching-labels.ts";
+
+export function ConversationsPanel() {
+  const conversations = trpc.coaching.conversations.list.useQuery();
+  return (
+    <>
+      <PersonalList
+        id="conversations-heading"
+        heading="Conversations"
+        query={conversations}
+        loading="Loading your conversations…"
+        empty="No conversations yet. Start one below."
+        keyOf={(conversation) => conversation.id}
+        statusOf={(conversation) => conversation.sessionType}
+      >
+        {(conversation) => (
+          <>
+            <Link href={conversationPath(conversation.id)}>{conversation.title}</Link>
+            <span className="request-status">
+              {conversationTypeLabels[conversation.sessionType]} · {conversation._count.messages} messages
+            </span>
+            <time dateTime={new Date(conversation.updatedAt).toISOString()}>{formatTime(conversation.updatedAt)}</time>
+          </>
+        )}
+      </PersonalList>
+      <NewConversationForm />
+    </>
+  );
+}
+
+function NewConversationForm() {
+  const utils = trpc.useUtils();
+  const create = trpc.coaching.conversations.create.useMutation({
+    onSuccess: (conversation) => {
+      void utils.coaching.conversations.list.invalidate();
+      navigate(conversationPath(conversation.id));
+    },
+  });
+  return (
+    <form
+      className="new-conversation-form"
+      aria-label="Start a conversation"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const sessionType = String(new FormData(event.currentTarget).get("sessionType")) as ConversationType;
+        create.mutate({ sessionType, title: `${conversationTypeLabels[sessionType]} — ${formatTime(new Date())}` });
+      }}
+    >
+      <SelectField
+        label="Kind of conversation"
+        name="sessionType"
+        defaultValue="chat"
+        options={optionsOf(conversationTypeLabels)}
+      />
+      <button type="submit" disabled={create.isPending}>
+        {create.isPending ? "Starting…" : "Start a conversation"}
+      </button>
+      <FormError message={create.error ? readAppError(create.error).message : null} />
+    </form>
+  );
+}
