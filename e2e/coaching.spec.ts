@@ -45,8 +45,15 @@ test("the coach's reply streams in, and the action item agreed in it appears liv
   await page.getByRole("link", { name: "Back to coaching" }).click();
   const actionItems = page.getByRole("region", { name: "Action items", exact: true });
   const listed = actionItems.getByRole("listitem", { name: "Call three sales candidates before Friday" }).first();
-  await listed.getByRole("button", { name: "Mark done" }).click();
-  await expect(listed).toHaveAttribute("data-status", "done");
+  await listed.getByRole("button", { name: "Edit" }).click();
+  const editForm = actionItems.getByRole("form", { name: "Edit Call three sales candidates before Friday" });
+  await editForm.getByLabel("Action item").fill("Call four sales candidates before Friday");
+  await editForm.getByLabel("Due date").fill("2027-01-15");
+  await editForm.getByRole("button", { name: "Save" }).click();
+  const edited = actionItems.getByRole("listitem", { name: "Call four sales candidates before Friday" });
+  await expect(edited).toContainText(/Due .*2027/);
+  await edited.getByRole("button", { name: "Mark done" }).click();
+  await expect(edited).toHaveAttribute("data-status", "done");
 
   // The conversation is listed, and its messages are there after a reload.
   await page

@@ -49,12 +49,20 @@ function ActionItemRow({
   linkConversation: boolean;
 }) {
   const utils = trpc.useUtils();
+  const [editing, setEditing] = useState(false);
   const changed = () => void utils.coaching.actionItems.list.invalidate();
   const complete = trpc.coaching.actionItems.complete.useMutation({ onSuccess: changed });
   const reopen = trpc.coaching.actionItems.reopen.useMutation({ onSuccess: changed });
   const remove = trpc.coaching.actionItems.delete.useMutation({ onSuccess: changed });
   const problem = complete.error ?? reopen.error ?? remove.error;
   const done = item.status === "done";
+  if (editing) {
+    return (
+      <li className="action-item" data-status={item.status} aria-label={item.title}>
+        <EditActionItemForm item={item} onDone={() => setEditing(false)} />
+      </li>
+    );
+  }
   return (
     <li className={`action-item${isNew ? " is-new" : ""}`} data-status={item.status} aria-label={item.title}>
       <span className="action-item-title">{item.title}</span>
@@ -77,6 +85,9 @@ function ActionItemRow({
       >
         {done ? "Reopen" : "Mark done"}
       </button>
+      <button type="button" className="secondary" onClick={() => setEditing(true)}>
+        Edit
+      </button>
       <button
         type="button"
         className="secondary"
@@ -87,6 +98,44 @@ function ActionItemRow({
       </button>
       <FormError message={problem ? readAppError(problem).message : null} />
     </li>
+  );
+}
+
+function EditActionItemForm({ item, onDone }: { item: ActionItem; onDone: () => void }) {
+  const utils = trpc.useUtils();
+  const update = trpc.coaching.actionItems.update.useMutation({
+    onSuccess: () => {
+      void utils.coaching.actionItems.list.invalidate();
+      onDone();
+    },
+  });
+  const fieldErrors = update.error ? readAppError(update.error).fieldErrors : {};
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const dueDate = String(data.get("dueDate") ?? "");
+    update.mutate({ actionItemId: item.id, title: String(data.get("title") ?? ""), dueDate: dueDate || null });
+  };
+  return (
+    <form className="goal-controls" onSubmit={submit} aria-label={`Edit ${item.title}`} noValidate>
+      <TextField label="Action item" name="title" defaultValue={item.title} required errors={fieldErrors.title} />
+      <TextField
+        label="Due date"
+        name="dueDate"
+        type="date"
+        defaultValue={item.dueDate ?? ""}
+        errors={fieldErrors.dueDate}
+      />
+      <button type="submit" disabled={update.isPending}>
+        Save
+      </button>
+      <button type="button" className="secondary" onClick={onDone}>
+        Cancel
+      </button>
+      {Object.keys(fieldErrors).length === 0 && (
+        <FormError message={update.error ? readAppError(update.error).message : null} />
+      )}
+    </form>
   );
 }
 
