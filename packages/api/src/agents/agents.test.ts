@@ -360,6 +360,28 @@ describe("chat", () => {
     );
   });
 
+  it("holds the rate limit exactly when a session's messages arrive all at once", async () => {
+    const { agentId } = await as(owner).agents.create.mutate({
+      organizationId: orgA,
+      config: { ...config, rateLimitPerSession: 3 },
+    });
+    await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => chat("https://shop-a.example", sessionId, `burst ${i}`)),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    expect(refused).toHaveLength(7);
+    for (const reason of refused) expect(reason).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    const stored = await database.db.agentMessage.count({
+      where: { session: { publicId: sessionId }, role: "user" },
+    });
+    expect(stored).toBe(3);
+    const session = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
+    expect(session.messageCount).toBe(6); // three questions and their three replies
+  });
+
   it("lets members chat from the dashboard's test panel, and nobody else", async () => {
     const agentId = await publishedAgent();
     const { sessionId } = await (await caller(null, member)).agents.startSession({ agentId, testPanel: true });

@@ -1,13 +1,15 @@
-// One chat turn in an agent session: store the visitor's message, stream the reply from the
-// real OpenAI SDK with the session's pinned version, then store the reply with its tokens,
-// latency and model. A reply cut short (the visitor left, OpenAI failed mid-way) is stored
+// One chat turn in an agent session, once the visitor's message is accepted and stored
+// (sessions.ts, which reads the history in the same statement): stream the reply from the real
+// OpenAI SDK with the session's pinned version, then store the reply with its tokens, latency
+// and model. A reply cut short (the visitor left, OpenAI failed mid-way) is stored
 // marked incomplete, an empty failed one marked failed: nothing is lost, and the visitor gets a
 // plain message.
-import type { AgentVersion, Database } from "@switchboard/db";
+import type { Database } from "@switchboard/db";
 import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
 import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { trimHistory } from "../ai/token-budget.ts";
+import type { AcceptedMessage } from "./sessions.ts";
 
 export type { ChatStreamMessage };
 
@@ -19,15 +21,10 @@ interface TurnDeps {
 
 export async function* streamReply(
   { db, openai, log }: TurnDeps,
-  session: { id: string; version: AgentVersion },
+  { session, history }: AcceptedMessage,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ChatStreamMessage> {
   const { version } = session;
-  const history = await db.agentMessage.findMany({
-    where: { sessionId: session.id, status: { in: ["complete", "incomplete"] }, role: { in: ["user", "assistant"] } },
-    orderBy: { createdAt: "asc" },
-    select: { role: true, content: true },
-  });
   const client =
     version.llmProvider === "openai_compatible" && version.llmBaseUrl
       ? openai.withOptions({ baseURL: version.llmBaseUrl })
@@ -38,10 +35,7 @@ export async function* streamReply(
       model: version.model,
       temperature: version.temperature,
       maxTokens: version.maxTokens,
-      messages: [
-        { role: "system", content: version.systemPrompt },
-        ...trimHistory(history, version).map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
-      ],
+      messages: [{ role: "system", content: version.systemPrompt }, ...trimHistory(history, version)],
     },
     { signal, log, logContext: { sessionId: session.id } },
     (outcome) => saveReply(db, session.id, outcome),

@@ -240,9 +240,9 @@ export const agentsRouter = router({
         { origin: ctx.client.origin, memberOrganizationIds: memberships.map((m) => m.organizationId) },
         ctx.ai?.sessionIdleMs ?? DEFAULT_IDLE_MS,
       );
-      if (accepted.expired) {
+      if ("expired" in accepted) {
         throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
       }
-      yield* streamReply({ db: ctx.db, openai, log: ctx.log }, accepted.session, signal);
+      yield* streamReply({ db: ctx.db, openai, log: ctx.log }, accepted, signal);
     }),
 });

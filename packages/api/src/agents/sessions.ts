@@ -1,7 +1,7 @@
 // Agent sessions: a website starts one for a published agent (its Origin must be on the agent's
 // allowed list) and gets an opaque id bound to that agent, domain and the version published at
 // that moment. Every message checks the binding again, the session's idle expiry and its rate
-// limit, under a lock on the session row (so concurrent messages count correctly).
+// limit in the one UPDATE of the session row that accepts it (so concurrent messages count exactly).
 import { randomBytes } from "node:crypto";
 import type { AgentVersion, Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
@@ -69,67 +69,89 @@ async function pinnedVersion(db: Database, versionId: string): Promise<AgentVers
   return version;
 }
 
-type Verdict = "ok" | "not_found" | "expired" | "rate_limited";
+export interface AcceptedMessage {
+  session: { id: string; version: AgentVersion };
+  /** The conversation so far (complete and cut-short turns), oldest first, ending with this message. */
+  history: { role: "user" | "assistant"; content: string }[];
+}
 
 /**
- * Stores a visitor's message after every check, and returns the session with its pinned
- * version for the reply. Refusals are plain: wrong domain, ended or idle session, too fast.
- * Two statements in one transaction: the first locks the session row; the second, with a
- * snapshot taken after the lock, counts recent messages (so concurrent messages to one session
- * are counted against its rate limit one after the other) and stores the message.
+ * Stores a visitor's message after every check, and returns the session with its pinned version
+ * and the history for the reply. One statement, so the first token waits for one round trip: the
+ * UPDATE of the session row checks the binding (domain or test panel), that the session is
+ * active and not idle, and counts the message in the row's rate window. Concurrent messages to
+ * one session queue on that row, and each re-checks the row as the one before left it, so the
+ * limit holds exactly. Refusals are plain: wrong domain, ended or idle session, too fast.
  */
 export async function acceptVisitorMessage(
   db: Database,
   input: { sessionId: string; content: string },
   caller: { origin: string | null; memberOrganizationIds: string[] },
   idleMs: number,
-) {
+): Promise<AcceptedMessage | { expired: true }> {
   const host = hostOf(caller.origin) ?? "";
-  const result = await db.$transaction(async (tx) => {
-    const [session] = await tx.$queryRaw<
-      { id: string; version_id: string; rate_limit: number; allowed: boolean; idle: boolean; active: boolean }[]
-    >`
-      SELECT s.id::text, s.agent_version_id::text AS version_id, v.rate_limit_per_session AS rate_limit,
-             (s.website_domain = ${host}
-               OR (s.website_domain = ${TEST_PANEL_DOMAIN} AND s.organization_id::text = ANY(${caller.memberOrganizationIds}::text[]))) AS allowed,
-             s.last_activity_at < now() - ${idleMs} * interval '1 millisecond' AS idle,
-             s.status = 'active' AS active
-        FROM agent_sessions s JOIN agent_versions v ON v.id = s.agent_version_id
-       WHERE s.public_id = ${input.sessionId}
-         FOR UPDATE OF s`;
-    // A session id used from another website is refused exactly like an unknown one.
-    if (!session?.allowed || !session.active) return { verdict: "not_found" as Verdict };
-    const [outcome] = await tx.$queryRaw<{ verdict: Verdict }[]>`
-      WITH recent AS (
-        SELECT count(*) AS n FROM agent_messages
-         WHERE session_id = ${session.id}::uuid AND role = 'user' AND created_at > now() - interval '60 seconds'
-      ), verdict AS (
-        SELECT CASE WHEN ${session.idle} THEN 'expired'
-                    WHEN (SELECT n FROM recent) >= ${session.rate_limit} THEN 'rate_limited'
-                    ELSE 'ok' END AS verdict
-      ), stored AS (
-        INSERT INTO agent_messages (session_id, role, content)
-        SELECT ${session.id}::uuid, 'user', ${input.content} FROM verdict WHERE verdict = 'ok'
-        RETURNING id
-      ), touched AS (
-        UPDATE agent_sessions SET
-          message_count = message_count + (CASE WHEN (SELECT verdict FROM verdict) = 'ok' THEN 1 ELSE 0 END),
-          last_activity_at = CASE WHEN (SELECT verdict FROM verdict) = 'ok' THEN now() ELSE last_activity_at END,
-          status = CASE WHEN (SELECT verdict FROM verdict) = 'expired' THEN 'expired'::"AgentSessionStatus" ELSE status END,
-          ended_at = CASE WHEN (SELECT verdict FROM verdict) = 'expired' THEN now() ELSE ended_at END
-         WHERE id = ${session.id}::uuid
-        RETURNING id
-      )
-      SELECT verdict FROM verdict, (SELECT count(*) FROM touched) t, (SELECT count(*) FROM stored) m`;
-    return { verdict: outcome!.verdict, sessionId: session.id, versionId: session.version_id };
-  });
-  if (result.verdict === "not_found") throw chatNotFound();
-  if (result.verdict === "rate_limited") {
-    throw appError("RATE_LIMITED", "You're sending messages too quickly. Please wait a moment and try again.");
+  const [accepted] = await db.$queryRaw<
+    { id: string; version_id: string; history: { role: "user" | "assistant"; content: string }[] }[]
+  >`
+    WITH accepted AS (
+      UPDATE agent_sessions s SET
+        message_count = s.message_count + 1,
+        last_activity_at = now(),
+        rate_window_started_at = CASE WHEN s.rate_window_started_at > now() - interval '60 seconds'
+                                      THEN s.rate_window_started_at ELSE now() END,
+        rate_window_count = CASE WHEN s.rate_window_started_at > now() - interval '60 seconds'
+                                 THEN s.rate_window_count + 1 ELSE 1 END
+        FROM agent_versions v
+       WHERE s.public_id = ${input.sessionId} AND v.id = s.agent_version_id
+         AND s.status = 'active'
+         AND (s.website_domain = ${host}
+              OR (s.website_domain = ${TEST_PANEL_DOMAIN} AND s.organization_id::text = ANY(${caller.memberOrganizationIds}::text[])))
+         AND s.last_activity_at >= now() - ${idleMs} * interval '1 millisecond'
+         AND (s.rate_window_started_at <= now() - interval '60 seconds' OR s.rate_window_count < v.rate_limit_per_session)
+      RETURNING s.id, s.agent_version_id
+    ), stored AS (
+      -- A data-modifying WITH runs exactly once, referenced or not.
+      INSERT INTO agent_messages (session_id, role, content)
+      SELECT id, 'user', ${input.content} FROM accepted
+    )
+    SELECT a.id::text, a.agent_version_id::text AS version_id,
+           (SELECT coalesce(json_agg(json_build_object('role', m.role, 'content', m.content) ORDER BY m.created_at), '[]'::json)
+              FROM agent_messages m
+             WHERE m.session_id = a.id AND m.status IN ('complete', 'incomplete') AND m.role IN ('user', 'assistant')) AS history
+      FROM accepted a`;
+  if (!accepted) return refusal(db, input.sessionId, host, caller.memberOrganizationIds, idleMs);
+  const version = await pinnedVersion(db, accepted.version_id);
+  // The statement's snapshot predates its own insert, so the new message is added here.
+  const history = [...accepted.history, { role: "user" as const, content: input.content }];
+  return { session: { id: accepted.id, version }, history };
+}
+
+/**
+ * Why a message was not accepted (the rare path, so it may take another round trip). An idle
+ * session is ended here; a session id used from another website reads exactly like an unknown one.
+ */
+async function refusal(
+  db: Database,
+  publicId: string,
+  host: string,
+  memberOrganizationIds: string[],
+  idleMs: number,
+): Promise<{ expired: true }> {
+  const [session] = await db.$queryRaw<{ id: string; allowed: boolean; active: boolean; idle: boolean }[]>`
+    SELECT s.id::text,
+           (s.website_domain = ${host}
+             OR (s.website_domain = ${TEST_PANEL_DOMAIN} AND s.organization_id::text = ANY(${memberOrganizationIds}::text[]))) AS allowed,
+           s.status = 'active' AS active,
+           s.last_activity_at < now() - ${idleMs} * interval '1 millisecond' AS idle
+      FROM agent_sessions s WHERE s.public_id = ${publicId}`;
+  if (!session?.allowed || !session.active) throw chatNotFound();
+  if (session.idle) {
+    await db.$executeRaw`
+      UPDATE agent_sessions SET status = 'expired', ended_at = now()
+       WHERE id = ${session.id}::uuid AND status = 'active'`;
+    return { expired: true };
   }
-  if (result.verdict === "expired") return { expired: true as const };
-  const version = await pinnedVersion(db, result.versionId!);
-  return { expired: false as const, session: { id: result.sessionId!, version } };
+  throw appError("RATE_LIMITED", "You're sending messages too quickly. Please wait a moment and try again.");
 }
 
 /** Ends sessions idle longer than `idleMs` (run periodically; safe on several instances). */
