@@ -3,6 +3,7 @@ import type { FakeChatRequest } from "@switchboard/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TestAccount } from "../test-accounts.ts";
 import { errorOf } from "../test-api-client.ts";
+import { watchTopic } from "../test-live-events.ts";
 import { enqueueActionItemExtraction } from "./jobs.ts";
 import { memoryIndexFor } from "./memory.ts";
 import { type CoachingJobsHarness, startCoachingJobsHarness } from "./test-coaching-jobs.ts";
@@ -31,29 +32,7 @@ const itemsOf = (account: TestAccount) =>
   h.database.db.actionItem.findMany({ where: { userId: account.id }, orderBy: { title: "asc" } });
 
 /** Collects the owner's coaching.updates payloads from the bus. */
-function watch(account: TestAccount) {
-  const controller = new AbortController();
-  const received: { kind: string; change?: string }[] = [];
-  const done = (async () => {
-    for await (const [, message] of h.events.subscribe("coaching.updates", account.id, { signal: controller.signal })) {
-      if (message.type === "event") received.push(message.payload);
-    }
-  })();
-  return {
-    received,
-    async until(count: number) {
-      const started = Date.now();
-      while (received.length < count) {
-        if (Date.now() - started > 10_000) throw new Error(`expected ${count} events, got ${received.length}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    async stop() {
-      controller.abort();
-      await done;
-    },
-  };
-}
+const watch = (account: TestAccount) => watchTopic(h.events, "coaching.updates", account.id);
 
 /** One coaching turn through `coaching.send`; returns the stored reply's id. */
 async function coachTurn(account: TestAccount, content: string) {
@@ -209,7 +188,7 @@ describe("action items for their owner", () => {
     });
 
     await live.until(8);
-    expect(live.received.map((p) => `${p.kind}:${p.change}`)).toEqual([
+    expect(live.received.map((p) => ("change" in p ? `${p.kind}:${p.change}` : p.kind))).toEqual([
       "action_item:created",
       "action_item:created",
       "action_item:updated",

@@ -9,7 +9,7 @@ import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import type { CoachingJobDeps } from "./jobs.ts";
 import { localDay } from "./summaries.ts";
-import { recordUsage } from "./usage.ts";
+import { recordCompletionUsage } from "./usage.ts";
 
 export const EXTRACTION_MODEL = "gpt-4o-mini";
 /** Messages of the conversation, up to the reply, the model reads to find action items. */
@@ -222,13 +222,12 @@ export async function extractActionItems(
       },
     ],
   });
-  await recordUsage(db, log, {
+  await recordCompletionUsage(db, log, {
     userId,
     kind: "action_extraction",
-    model: completion.model || EXTRACTION_MODEL,
-    promptTokens: completion.usage?.prompt_tokens ?? 0,
-    completionTokens: completion.usage?.completion_tokens ?? 0,
-    latencyMs: performance.now() - started,
+    requestedModel: EXTRACTION_MODEL,
+    completion,
+    startedAt: started,
     metadata: { messageId, conversationId: reply.conversationId },
   });
   const choice = completion.choices[0];

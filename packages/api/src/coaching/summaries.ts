@@ -8,7 +8,7 @@
 import { type DailySummary, type Database, Prisma, type WeeklySummary } from "@switchboard/db";
 import { trimHistory } from "../ai/token-budget.ts";
 import type { CoachingJobDeps } from "./jobs.ts";
-import { recordUsage } from "./usage.ts";
+import { recordCompletionUsage } from "./usage.ts";
 
 export const SUMMARY_MODEL = "gpt-4o-mini";
 const SUMMARY_TEMPERATURE = 0.3;
@@ -121,13 +121,12 @@ async function writeSummary(
       { role: "user", content: prompt.user },
     ],
   });
-  await recordUsage(db, log, {
+  await recordCompletionUsage(db, log, {
     userId,
     kind: "summary",
-    model: completion.model || SUMMARY_MODEL,
-    promptTokens: completion.usage?.prompt_tokens ?? 0,
-    completionTokens: completion.usage?.completion_tokens ?? 0,
-    latencyMs: performance.now() - started,
+    requestedModel: SUMMARY_MODEL,
+    completion,
+    startedAt: started,
     metadata,
   });
   const text = completion.choices[0]?.message.content?.trim();

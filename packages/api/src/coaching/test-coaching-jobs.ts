@@ -60,7 +60,19 @@ export async function startCoachingJobsHarness(): Promise<CoachingJobsHarness> {
     jobs,
     api,
     apiWithoutAi: createTestApi({ router: appRouter, db: database.db, events }),
-    runJobs: () => runOnce({ connectionString: database.url, taskList, logger, noHandleSignals: true }),
+    async runJobs() {
+      await runOnce({ connectionString: database.url, taskList, logger, noHandleSignals: true });
+      // graphile-worker records a job's failure or completion without awaiting it, so runOnce can
+      // return while the last job is still locked: wait until every job is released.
+      const started = Date.now();
+      for (;;) {
+        const [{ locked }] = await database.db.$queryRaw<[{ locked: number }]>`
+          SELECT count(*)::int AS locked FROM graphile_worker.jobs WHERE locked_at IS NOT NULL`;
+        if (locked === 0) return;
+        if (Date.now() - started > 10_000) throw new Error(`${locked} jobs still locked after runOnce`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async startWorker() {
       const worker = await startJobWorker({
         databaseUrl: database.url,

@@ -60,6 +60,30 @@ export async function recordUsage(db: Database, log: pino.Logger, usage: AiUsage
   }
 }
 
+/** A finished (non-streamed) chat completion's usage: what it reported, timed from `startedAt`. */
+export function recordCompletionUsage(
+  db: Database,
+  log: pino.Logger,
+  call: {
+    userId: string;
+    kind: UsageKind;
+    requestedModel: string;
+    completion: { model?: string; usage?: { prompt_tokens: number; completion_tokens: number } | null };
+    startedAt: number;
+    metadata?: AiUsage["metadata"];
+  },
+): Promise<void> {
+  return recordUsage(db, log, {
+    userId: call.userId,
+    kind: call.kind,
+    model: call.completion.model || call.requestedModel,
+    promptTokens: call.completion.usage?.prompt_tokens ?? 0,
+    completionTokens: call.completion.usage?.completion_tokens ?? 0,
+    latencyMs: performance.now() - call.startedAt,
+    ...(call.metadata ? { metadata: call.metadata } : {}),
+  });
+}
+
 export type UserAction =
   | "goal.created"
   | "goal.updated"

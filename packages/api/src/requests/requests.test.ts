@@ -6,6 +6,7 @@ import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
 import { createTestAccount, type TestAccount } from "../test-accounts.ts";
 import { createTestApi } from "../test-api-client.ts";
+import { watchTopic } from "../test-live-events.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
 let database: TestDatabase;
@@ -72,29 +73,7 @@ async function rowCounts() {
 }
 
 /** Collects events of a topic/scope from the bus until stopped. */
-function watch(topic: "requests.board" | "requests.status", scope: string) {
-  const controller = new AbortController();
-  const received: unknown[] = [];
-  const done = (async () => {
-    for await (const [, message] of events.subscribe(topic, scope, { signal: controller.signal })) {
-      if (message.type === "event") received.push(message.payload);
-    }
-  })();
-  return {
-    received,
-    async until(count: number) {
-      const started = Date.now();
-      while (received.length < count) {
-        if (Date.now() - started > 10_000) throw new Error(`expected ${count} events, got ${received.length}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    async stop() {
-      controller.abort();
-      await done;
-    },
-  };
-}
+const watch = (topic: "requests.board" | "requests.status", scope: string) => watchTopic(events, topic, scope);
 
 describe("intake", () => {
   it("creates the intake, session and pending request together and puts it on the board live", async () => {
