@@ -10,28 +10,26 @@ import { type ConversationType, conversationPath, conversationTypeLabels } from 
 export function ConversationsPanel() {
   const conversations = trpc.coaching.conversations.list.useQuery();
   return (
-    <>
-      <PersonalList
-        id="conversations-heading"
-        heading="Conversations"
-        query={conversations}
-        loading="Loading your conversations…"
-        empty="No conversations yet. Start one below."
-        keyOf={(conversation) => conversation.id}
-        statusOf={(conversation) => conversation.sessionType}
-      >
-        {(conversation) => (
-          <>
-            <Link href={conversationPath(conversation.id)}>{conversation.title}</Link>
-            <span className="request-status">
-              {conversationTypeLabels[conversation.sessionType]} · {conversation._count.messages} messages
-            </span>
-            <time dateTime={new Date(conversation.updatedAt).toISOString()}>{formatTime(conversation.updatedAt)}</time>
-          </>
-        )}
-      </PersonalList>
-      <NewConversationForm />
-    </>
+    <PersonalList
+      id="conversations-heading"
+      heading="Conversations"
+      query={conversations}
+      loading="Loading your conversations…"
+      empty="No conversations yet. Start one below."
+      keyOf={(conversation) => conversation.id}
+      statusOf={(conversation) => conversation.sessionType}
+      footer={<NewConversationForm />}
+    >
+      {(conversation) => (
+        <>
+          <Link href={conversationPath(conversation.id)}>{conversation.title}</Link>
+          <span className="request-status">
+            {conversationTypeLabels[conversation.sessionType]} · {conversation._count.messages} messages
+          </span>
+          <time dateTime={new Date(conversation.updatedAt).toISOString()}>{formatTime(conversation.updatedAt)}</time>
+        </>
+      )}
+    </PersonalList>
   );
 }
 

@@ -12,6 +12,7 @@ export function PersonalList<TItem>({
   empty,
   keyOf,
   statusOf,
+  footer,
   children,
 }: {
   /** The heading's id, which also names the list. */
@@ -22,6 +23,8 @@ export function PersonalList<TItem>({
   empty: string;
   keyOf: (item: TItem) => string;
   statusOf: (item: TItem) => string;
+  /** Under the list, inside the panel (e.g. the form that starts a new one). */
+  footer?: ReactNode;
   /** One item's line: its link, status and time. */
   children: (item: TItem) => ReactNode;
 }) {
@@ -48,6 +51,7 @@ export function PersonalList<TItem>({
     <section aria-labelledby={id} className="panel">
       <h2 id={id}>{heading}</h2>
       {body}
+      {footer}
     </section>
   );
 }

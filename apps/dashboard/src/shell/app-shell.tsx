@@ -78,10 +78,16 @@ export function AppShell({ me }: { me: Me }) {
   );
 }
 
+/** Pages outside a product's own path that belong to it: an organization's members are managed from Agents. */
+const sectionsOf: Record<string, readonly string[]> = { "/agents": ["/organizations/", "/invitations/"] };
+
 /** The product's own page is the current page; on one of its inner pages (a request's page) it is the current section. */
 function currentness(pathname: string, productPath: string): "page" | "true" | undefined {
   if (pathname === productPath) return "page";
-  return pathname.startsWith(`${productPath}/`) ? "true" : undefined;
+  const inSection = [`${productPath}/`, ...(sectionsOf[productPath] ?? [])].some((prefix) =>
+    pathname.startsWith(prefix),
+  );
+  return inSection ? "true" : undefined;
 }
 
 /** The page for a path: a product's own pages where it has them, else its placeholder. */
