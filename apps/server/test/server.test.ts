@@ -167,6 +167,82 @@ describe("WebSocket", () => {
     }
   });
 
+  it("delivers a burst of live events, written together, to every socket intact and in order", async () => {
+    const owner = await httpClient().auth.signUp.mutate({
+      email: "burst@example.com",
+      password: "a-long-password",
+      name: "Burst Owner",
+    });
+    const { requestId } = await httpClient(owner.token).requests.submit.mutate({
+      vehicle: { make: "Mazda", model: "3", year: 2019 },
+      concern: "The car pulls to the left when braking hard.",
+      urgency: "normal",
+      sessionType: "chat",
+      plan: "basic",
+    });
+    const sockets = [0, 1].map(() =>
+      createWSClient({
+        url: `${server.url.replace("http", "ws")}/trpc`,
+        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        connectionParams: () => ({ token: owner.token }),
+      }),
+    );
+    const BURST = 40;
+    try {
+      const received = await Promise.all(
+        sockets.map((socket) => {
+          const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket, transformer: superjson })] });
+          const ids: string[] = [];
+          const ats: string[] = [];
+          return {
+            ids,
+            ats,
+            started: new Promise<void>((resolve, reject) => {
+              client.requests.onStatus.subscribe(
+                { requestId, lastEventId: events.headEventId() },
+                {
+                  onStarted: () => resolve(),
+                  onData: ({ id, data }) => {
+                    // Only the burst: the request's own "pending" event may arrive first.
+                    if (data.type !== "event" || !data.payload.at.startsWith("2026-01-01")) return;
+                    ids.push(id);
+                    ats.push(data.payload.at);
+                  },
+                  onError: reject,
+                },
+              );
+            }),
+          };
+        }),
+      );
+      await Promise.all(received.map((r) => r.started));
+      const sent = Array.from({ length: BURST }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString());
+      const { sessionId } = await database.db.sessionRequest.findUniqueOrThrow({ where: { id: requestId } });
+      await database.db.$transaction(async (tx) => {
+        for (const at of sent) {
+          await events.publish(tx, "requests.status", requestId, {
+            requestId,
+            status: "pending",
+            sessionId,
+            mechanicName: null,
+            at,
+          });
+        }
+      });
+      const deadline = Date.now() + 10_000;
+      while (received.some((r) => r.ats.length < BURST) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      for (const r of received) {
+        expect(r.ats).toEqual(sent);
+        expect(new Set(r.ids).size).toBe(BURST);
+      }
+      expect(received[1]!.ids).toEqual(received[0]!.ids);
+    } finally {
+      for (const socket of sockets) socket.close();
+    }
+  });
+
   it("refuses WebSocket upgrades on other paths", async () => {
     const socket = new WebSocket(`${server.url.replace("http", "ws")}/elsewhere`);
     const outcome = await new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import { createTestDatabase } from "@switchboard/testing";
 import { expect, it } from "vitest";
 import { CLOSE_FELL_BEHIND, createAppEventBus, liveEvents } from "./live-events.ts";
+import { transformer, wsEncoder } from "./wire-format.ts";
 
 it("closes a connection whose send buffer is full with 'fell behind', ending the subscription", async () => {
   const database = await createTestDatabase();
@@ -24,6 +25,69 @@ it("closes a connection whose send buffer is full with 'fell behind', ending the
     await publish("00000000-0000-4000-8000-000000000002");
     expect((await second).done).toBe(true);
     expect(closed).toEqual([[CLOSE_FELL_BEHIND, "Fell behind on live updates; reconnect to catch up"]]);
+  } finally {
+    await events.stop();
+    await database.drop();
+  }
+});
+
+it("writes live events straight to the socket once tRPC has sent the first, as the frames tRPC would send", async () => {
+  const database = await createTestDatabase();
+  const events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  try {
+    const frames: string[] = [];
+    const connection = {
+      bufferedAmount: () => 0,
+      close: () => {},
+      send: (frame: Buffer) => frames.push(frame.toString("utf8")),
+    };
+    const live = liveEvents({ events, connection }, "requests.board", "board", { lastEventId: events.headEventId() });
+    const publish = (n: number) =>
+      database.db.$transaction((tx) =>
+        events.publish(tx, "requests.board", "board", {
+          kind: "cancelled",
+          requestId: `00000000-0000-4000-8000-00000000000${n}`,
+        }),
+      );
+    // What tRPC's ws adapter does with a yielded event for subscription 7.
+    const encode = ([id, data]: [string, unknown]) =>
+      wsEncoder.encode({
+        id: 7,
+        jsonrpc: "2.0",
+        result: { type: "data", id, data: transformer.output.serialize({ id, data }) },
+      }) as string;
+    const first = live.next();
+    await publish(1);
+    const envelope = (await first).value!;
+    const firstFrame = encode([envelope[0], envelope[1]]);
+    expect(JSON.parse(firstFrame)).toMatchObject({
+      id: 7,
+      jsonrpc: "2.0",
+      result: { type: "data", data: { json: { data: { payload: { requestId: /1$/ } } } } },
+    });
+    expect(frames).toEqual([]);
+
+    let settled = false;
+    const waiting = live.next().then((result) => {
+      settled = true;
+      return result;
+    });
+    await publish(2);
+    await publish(3);
+    await expect.poll(() => frames.length).toBe(2);
+    expect(settled).toBe(false);
+    const sent = frames.map((frame) => JSON.parse(frame));
+    expect(sent.map((f) => f.result.data.json.data.payload.requestId)).toEqual([
+      "00000000-0000-4000-8000-000000000002",
+      "00000000-0000-4000-8000-000000000003",
+    ]);
+    for (const frame of sent) {
+      expect(frame).toMatchObject({ id: 7, jsonrpc: "2.0", result: { type: "data" } });
+      expect(frame.result.id).toBe(frame.result.data.json.id);
+    }
+    await live.return();
+    expect((await waiting).done).toBe(true);
   } finally {
     await events.stop();
     await database.drop();

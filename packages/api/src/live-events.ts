@@ -5,6 +5,7 @@ import { EventBus, type EventBusOptions } from "@switchboard/events";
 import { coachingTopics } from "./coaching/topics.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
+import { directFrames } from "./wire-format.ts";
 
 export const appTopics = {
   ...requestTopics,
@@ -23,6 +24,8 @@ export function createAppEventBus(options: Omit<EventBusOptions<AppTopics>, "top
 export interface LiveConnection {
   bufferedAmount(): number;
   close(code: number, reason: string): void;
+  /** Sends a finished text frame, as UTF-8 bytes (live events are written around tRPC's loop: wire-format.ts). */
+  send?(frame: Buffer): void;
 }
 
 /** Bytes a WebSocket may have queued for a client before it counts as too slow. */
@@ -43,9 +46,11 @@ export function liveEvents<K extends keyof AppTopics & string>(
   options: { lastEventId?: string | null | undefined; signal?: AbortSignal | undefined },
 ) {
   const connection = ctx.connection;
+  const send = connection?.send?.bind(connection);
   return ctx.events.subscribe(topic, scope, {
     ...options,
     ...(connection ? { backedUp: () => connection.bufferedAmount() > MAX_BUFFERED_BYTES } : {}),
+    ...(send ? { direct: directFrames(send) } : {}),
     onFellBehind: () => connection?.close(CLOSE_FELL_BEHIND, "Fell behind on live updates; reconnect to catch up"),
   });
 }

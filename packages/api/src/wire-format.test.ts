@@ -46,6 +46,24 @@ it("sends a shared live event exactly as superjson and JSON would, from one seri
         data: { type: "event", payload: { n: 7, when: 'today "quoted"' } },
       });
     }
+    // One frame per subscription id, not per subscriber: equal ids get the very same text.
+    const [one, same, other] = [1, 1, 2].map((subscription) => {
+      const frame = frameFor(subscription, ea);
+      return wsEncoder.encode({
+        ...frame,
+        result: { ...frame.result, data: transformer.output.serialize(frame.result.data) },
+      }) as string;
+    });
+    expect(same).toBe(one);
+    expect(JSON.parse(other!)).toEqual({ ...JSON.parse(one!), id: 2 });
+    const withRpc = frameFor(1, ea);
+    const rpcWire = wsEncoder.encode({
+      ...withRpc,
+      jsonrpc: "2.0",
+      result: { ...withRpc.result, data: transformer.output.serialize(withRpc.result.data) },
+    }) as string;
+    expect(JSON.parse(rpcWire)).toEqual({ ...JSON.parse(one!), jsonrpc: "2.0" });
+
     // Anything else goes through superjson untouched.
     const when = new Date("2026-01-02T03:04:05Z");
     expect(superjson.deserialize(transformer.output.serialize({ when }) as never)).toEqual({ when });

@@ -3,15 +3,29 @@
 // construction (packages/events shareMessage), so their superjson form is `{ json: value }`, and
 // their JSON text is cached; the WebSocket encoder splices it into each subscriber's frame.
 // Clients need nothing special: what arrives is exactly what superjson and JSON would produce.
-import { isSharedMessage, sharedMessageJson } from "@switchboard/events";
+import { type BusMessage, type DirectDelivery, isSharedMessage, sharedMessageJson } from "@switchboard/events";
+import { type TrackedEnvelope, tracked } from "@trpc/server";
 import type { Encoder } from "@trpc/server/adapters/ws";
 import superjson from "superjson";
+
+/** Where one subscription's frames go on its socket: tRPC's id for it, learnt from its first frame. */
+interface FrameRoute {
+  known: boolean;
+  id: unknown;
+  jsonrpc: unknown;
+}
+
+/** Per-subscriber stand-ins for a shared message, each telling the encoder whose frame it is. */
+const probes = new WeakMap<object, { message: object; route: FrameRoute }>();
+
+const isShared = (value: unknown): value is object =>
+  isSharedMessage(value) || (typeof value === "object" && value !== null && probes.has(value));
 
 /** A tracked event as tRPC hands it to the transformer: `{ id, data }` around the shared message. */
 function sharedTracked(value: unknown): { id: string; data: object } | null {
   if (typeof value !== "object" || value === null) return null;
   const record = value as { id?: unknown; data?: unknown };
-  if (typeof record.id !== "string" || !isSharedMessage(record.data) || Object.keys(record).length !== 2) return null;
+  if (typeof record.id !== "string" || !isShared(record.data) || Object.keys(record).length !== 2) return null;
   return { id: record.id, data: record.data };
 }
 
@@ -32,17 +46,82 @@ interface DataFrame {
   result?: { type?: unknown; id?: unknown; data?: { json?: unknown; meta?: unknown } };
 }
 
+/**
+ * Whole frames of a shared message, by subscription id: subscribers whose clients gave the
+ * subscription the same id (wsLink numbers them alike) get the very same frame, so a live event
+ * costs one frame per distinct id rather than one per subscriber. Its UTF-8 bytes are kept too,
+ * for frames written directly: a thousand sockets then share one buffer instead of each
+ * encoding the text again.
+ */
+interface SharedFrame {
+  text: string;
+  bytes: Buffer | null;
+}
+const framesOf = new WeakMap<object, { eventId: string; frames: Map<unknown, Map<unknown, SharedFrame>> }>();
+
+function sharedFrame(id: unknown, jsonrpc: unknown, eventId: string, message: object): SharedFrame {
+  let cached = framesOf.get(message);
+  if (cached?.eventId !== eventId) {
+    cached = { eventId, frames: new Map() };
+    framesOf.set(message, cached);
+  }
+  let byId = cached.frames.get(jsonrpc);
+  if (!byId) {
+    byId = new Map();
+    cached.frames.set(jsonrpc, byId);
+  }
+  let frame = byId.get(id);
+  if (frame === undefined) {
+    const rpc = jsonrpc === undefined ? "" : `,"jsonrpc":${JSON.stringify(jsonrpc)}`;
+    const quotedId = JSON.stringify(eventId);
+    const text = `{"id":${JSON.stringify(id)}${rpc},"result":{"type":"data","id":${quotedId},"data":{"json":{"id":${quotedId},"data":${sharedMessageJson(message)}}}}}`;
+    frame = { text, bytes: null };
+    byId.set(id, frame);
+  }
+  return frame;
+}
+
 export const wsEncoder: Encoder = {
   encode(frame: unknown) {
     const { id, jsonrpc, result } = (frame ?? {}) as DataFrame;
     const shared = result?.type === "data" && result.data?.meta === undefined ? sharedTracked(result.data?.json) : null;
     if (!shared || result?.id !== shared.id) return JSON.stringify(frame);
-    const rpc = jsonrpc === undefined ? "" : `,"jsonrpc":${JSON.stringify(jsonrpc)}`;
-    const eventId = JSON.stringify(shared.id);
-    return `{"id":${JSON.stringify(id)}${rpc},"result":{"type":"data","id":${eventId},"data":{"json":{"id":${eventId},"data":${sharedMessageJson(shared.data)}}}}}`;
+    const probe = probes.get(shared.data);
+    if (probe) Object.assign(probe.route, { known: true, id, jsonrpc });
+    return sharedFrame(id, jsonrpc, shared.id, probe?.message ?? shared.data).text;
   },
   decode(data) {
     if (typeof data !== "string") throw new Error("Switchboard's WebSocket frames are JSON text.");
     return JSON.parse(data);
   },
 };
+
+type LiveEnvelope = TrackedEnvelope<BusMessage<unknown>>;
+
+/**
+ * Live events of one WebSocket subscription written as finished frames, around tRPC's
+ * per-event loop. Its first live event still goes through tRPC, as a stand-in for the shared
+ * message that tells the encoder the subscription's id; from then on every subscriber with that
+ * id is sent the same cached frame. Frames are byte for byte what tRPC would have sent.
+ * `send` gets the UTF-8 bytes of a text frame.
+ */
+export function directFrames(send: (frame: Buffer) => void): DirectDelivery<LiveEnvelope> {
+  const route: FrameRoute = { known: false, id: undefined, jsonrpc: undefined };
+  return {
+    send(envelope) {
+      const [eventId, message] = envelope;
+      if (!route.known || !isSharedMessage(message)) return false;
+      const frame = sharedFrame(route.id, route.jsonrpc, eventId, message);
+      frame.bytes ??= Buffer.from(frame.text);
+      send(frame.bytes);
+      return true;
+    },
+    tag(envelope) {
+      const [eventId, message] = envelope;
+      if (route.known || !isSharedMessage(message)) return envelope;
+      const probe = Object.freeze({ ...message });
+      probes.set(probe, { message, route });
+      return tracked(eventId, probe);
+    },
+  };
+}

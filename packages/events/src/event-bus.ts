@@ -17,7 +17,6 @@ import { comparePositions, type EventPosition, formatEventId, parseEventId, STAR
 import { ListenConnection } from "./listen-connection.ts";
 import {
   deliverableHead,
-  hasWithheld,
   insertEvent,
   isRetained,
   type OutboxRow,
@@ -26,7 +25,7 @@ import {
   readScope,
 } from "./outbox.ts";
 import { shareMessage } from "./shared-message.ts";
-import { SlowSubscriberError, SubscriberQueue } from "./subscriber-queue.ts";
+import { type DirectDelivery, Subscription, type Delivery as SubscriptionDelivery } from "./subscription.ts";
 
 /** One zod schema per topic. Payloads must be JSON values (they are stored as jsonb). */
 export type TopicSchemas = Record<string, z.ZodType>;
@@ -63,14 +62,8 @@ export class UnknownTopicError extends Error {
 }
 
 /** A row as delivered: its envelope is built once and shared by every subscriber. */
-interface Delivery {
-  row: OutboxRow;
-  envelope: TrackedEnvelope<BusMessage<unknown>>;
-}
-
-interface Subscriber {
-  queue: SubscriberQueue<Delivery>;
-}
+type Delivery = SubscriptionDelivery<TrackedEnvelope<BusMessage<unknown>>>;
+type Subscriber = Subscription<TrackedEnvelope<BusMessage<unknown>>>;
 
 function envelopeOf(row: OutboxRow): TrackedEnvelope<BusMessage<unknown>> {
   const message: BusMessage<unknown> = {
@@ -84,7 +77,7 @@ function envelopeOf(row: OutboxRow): TrackedEnvelope<BusMessage<unknown>> {
 }
 
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Subscribers served before the fan-out lets other work run. */
+/** Deliveries handed out before the fan-out lets other work run. */
 const DISPATCH_SLICE = 200;
 
 export class EventBus<TTopics extends TopicSchemas> {
@@ -100,8 +93,6 @@ export class EventBus<TTopics extends TopicSchemas> {
   private pumpAgain = false;
   private withheldTimer: NodeJS.Timeout | null = null;
   private withheldDelayMs = 2;
-  private notifying = false;
-  private notifyAgain = false;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private stopped = false;
@@ -118,8 +109,14 @@ export class EventBus<TTopics extends TopicSchemas> {
       channel: this.channel,
       log: this.log,
       onWake: () => this.wake(),
+      ownPayload: this.instanceId,
     });
-    this.watcher = new CommitWatcher({ pool: this.pool, log: this.log, onCommitted: () => this.onLocalCommit() });
+    this.watcher = new CommitWatcher({
+      pool: this.pool,
+      log: this.log,
+      notify: { channel: this.channel, payload: this.instanceId },
+      onCommitted: () => this.onLocalCommit(),
+    });
   }
 
   /** Starts listening; live delivery begins at the events committed from now on. */
@@ -140,7 +137,7 @@ export class EventBus<TTopics extends TopicSchemas> {
     for (const timer of this.timers) clearInterval(timer);
     if (this.withheldTimer) clearTimeout(this.withheldTimer);
     this.watcher.stop();
-    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.queue.close();
+    for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.close();
     this.subscribers.clear();
     await this.listener.stop();
     await this.pool.end();
@@ -173,11 +170,11 @@ export class EventBus<TTopics extends TopicSchemas> {
   /**
    * Events of one topic and scope for a tRPC subscription procedure: yields tracked(id, message).
    * With lastEventId it first replays what the client missed from the outbox, then goes live.
-   * When the consumer falls too far behind (its queue overflows, or `backedUp` says its
-   * connection is) it calls `onFellBehind` and ends; without that callback a queue overflow
-   * throws SubscriberQueue's SlowSubscriberError.
+   * When the consumer falls too far behind (its buffer overflows, or `backedUp` says its
+   * connection is) it calls `onFellBehind` and ends; without that callback a buffer overflow
+   * throws SlowSubscriberError.
    */
-  async *subscribe<K extends keyof TTopics & string>(
+  subscribe<K extends keyof TTopics & string>(
     topic: K,
     scope: string,
     options: {
@@ -185,71 +182,67 @@ export class EventBus<TTopics extends TopicSchemas> {
       signal?: AbortSignal | undefined;
       backedUp?: () => boolean;
       onFellBehind?: () => void;
+      /** Writes live events straight to the consumer's connection (see DirectDelivery). */
+      direct?: DirectDelivery<TrackedEnvelope<BusMessage<unknown>>>;
     } = {},
   ): AsyncGenerator<TrackedEnvelope<BusMessage<z.output<TTopics[K]>>>, void, unknown> {
-    if (!this.options.topics[topic]) throw new UnknownTopicError(topic);
-    let cursor: EventPosition | null = null;
-    if (options.lastEventId) {
-      cursor = parseEventId(options.lastEventId);
-      if (!cursor) throw new RangeError(`malformed lastEventId "${options.lastEventId}"`);
-    }
-    // Register before reading the outbox: events delivered from now on queue up here, and the
-    // catch-up reads exactly up to the frontier delivered before registration.
-    const subscriber: Subscriber = { queue: new SubscriberQueue(this.options.subscriberBufferLimit ?? 5000) };
-    const key = `${topic}\u0000${scope}`;
-    const frontier = this.cursor;
-    const set = this.subscribers.get(key) ?? new Set();
-    this.subscribers.set(key, set);
-    set.add(subscriber);
-    const onAbort = () => subscriber.queue.close();
-    options.signal?.addEventListener("abort", onAbort);
-    if (options.signal?.aborted) subscriber.queue.close();
-
     type Message = BusMessage<z.output<TTopics[K]>>;
+    const key = `${topic}\u0000${scope}`;
+    let set: Set<Subscriber> | undefined;
+    const onAbort = () => subscriber.close();
+    const subscriber: Subscriber = new Subscription({
+      limit: this.options.subscriberBufferLimit ?? 5000,
+      backedUp: options.backedUp,
+      onFellBehind: options.onFellBehind,
+      direct: options.direct,
+      countFellBehind: () => this.stats.slowSubscribersEnded++,
+      begin: () => {
+        if (!this.options.topics[topic]) throw new UnknownTopicError(topic);
+        let cursor: EventPosition | null = null;
+        if (options.lastEventId) {
+          cursor = parseEventId(options.lastEventId);
+          if (!cursor) throw new RangeError(`malformed lastEventId "${options.lastEventId}"`);
+        }
+        // Register before reading the outbox: events delivered from now on wait in the
+        // subscriber's buffer, and the catch-up reads exactly up to the frontier delivered before.
+        const frontier = this.cursor;
+        set = this.subscribers.get(key) ?? new Set();
+        this.subscribers.set(key, set);
+        set.add(subscriber);
+        options.signal?.addEventListener("abort", onAbort);
+        if (options.signal?.aborted) subscriber.close();
+        return { cursor, catchUp: cursor ? this.replay(topic, scope, cursor, frontier) : null };
+      },
+      end: () => {
+        options.signal?.removeEventListener("abort", onAbort);
+        set?.delete(subscriber);
+        if (set?.size === 0 && this.subscribers.get(key) === set) this.subscribers.delete(key);
+      },
+    });
     // Payloads were parsed by the topic's schema when published.
-    const typed = (envelope: TrackedEnvelope<BusMessage<unknown>>) => envelope as TrackedEnvelope<Message>;
-    try {
-      if (cursor && !(await isRetained(this.pool, cursor))) {
-        yield tracked(formatEventId(frontier), { type: "resync" } as Message);
-        cursor = frontier;
-      }
-      if (cursor) {
-        const pageSize = this.options.batchSize ?? 500;
-        while (comparePositions(cursor, frontier) < 0) {
-          const rows = await readScope(this.pool, topic, scope, cursor, frontier, pageSize);
-          for (const row of rows) {
-            yield typed(envelopeOf(row));
-            cursor = row.position;
-          }
-          if (rows.length < pageSize) break;
-        }
-      }
-      for (;;) {
-        let next: IteratorResult<Delivery>;
-        try {
-          next = await subscriber.queue.next();
-        } catch (error) {
-          if (!(error instanceof SlowSubscriberError) || !options.onFellBehind) throw error;
-          this.stats.slowSubscribersEnded++;
-          options.onFellBehind();
-          return;
-        }
-        if (next.done) return;
-        const { row, envelope } = next.value;
-        if (cursor && comparePositions(row.position, cursor) <= 0) continue;
-        if (options.backedUp?.()) {
-          this.stats.slowSubscribersEnded++;
-          options.onFellBehind?.();
-          return;
-        }
+    return subscriber as Subscription<TrackedEnvelope<Message>>;
+  }
+
+  /** What a subscriber resuming after `from` missed, up to the frontier it registered at. */
+  private async *replay(
+    topic: string,
+    scope: string,
+    from: EventPosition,
+    frontier: EventPosition,
+  ): AsyncGenerator<Delivery, void> {
+    let cursor = from;
+    if (!(await isRetained(this.pool, cursor))) {
+      yield { position: frontier, envelope: tracked(formatEventId(frontier), { type: "resync" }) };
+      cursor = frontier;
+    }
+    const pageSize = this.options.batchSize ?? 500;
+    while (comparePositions(cursor, frontier) < 0) {
+      const rows = await readScope(this.pool, topic, scope, cursor, frontier, pageSize);
+      for (const row of rows) {
+        yield { position: row.position, envelope: envelopeOf(row) };
         cursor = row.position;
-        yield typed(envelope);
       }
-    } finally {
-      options.signal?.removeEventListener("abort", onAbort);
-      subscriber.queue.close();
-      set.delete(subscriber);
-      if (set.size === 0 && this.subscribers.get(key) === set) this.subscribers.delete(key);
+      if (rows.length < pageSize) break;
     }
   }
 
@@ -278,15 +271,17 @@ export class EventBus<TTopics extends TopicSchemas> {
         this.pumpAgain = false;
         const batchSize = this.options.batchSize ?? 500;
         for (;;) {
-          const rows = await readDeliverable(this.pool, this.cursor, batchSize);
-          for (const row of rows) {
-            this.cursor = row.position;
-            await this.dispatch(row);
+          const { rows, withheld } = await readDeliverable(this.pool, this.cursor, batchSize);
+          const last = rows.at(-1);
+          if (last) {
+            this.cursor = last.position;
+            await this.dispatch(rows);
           }
-          if (rows.length < batchSize) break;
+          if (rows.length === batchSize) continue;
+          if (withheld) this.retryWithheld();
+          else this.withheldDelayMs = 2;
+          break;
         }
-        if (await hasWithheld(this.pool, this.cursor)) this.retryWithheld();
-        else this.withheldDelayMs = 2;
       } while (this.pumpAgain && !this.stopped);
     } catch (error) {
       if (!this.stopped) {
@@ -309,51 +304,45 @@ export class EventBus<TTopics extends TopicSchemas> {
   }
 
   /**
-   * Hands the row to its subscribers. A large audience is served in slices, letting the rest of
-   * the process (API calls, commits) run in between instead of stalling for the whole fan-out.
+   * Hands a batch of rows (already behind the cursor) to their subscribers. Each subscriber gets
+   * all of its rows of the batch at once, so its connection sends them in one write (see the
+   * server's WebSocket setup); a large audience is served in slices, letting the rest of the
+   * process (API calls, commits) run in between instead of stalling for the whole fan-out.
    */
-  private async dispatch(row: OutboxRow): Promise<void> {
-    const set = this.subscribers.get(`${row.topic}\u0000${row.scope}`);
-    if (!set) return;
-    const delivery: Delivery = { row, envelope: envelopeOf(row) };
-    if (set.size <= DISPATCH_SLICE) {
-      for (const subscriber of set) subscriber.queue.push(delivery);
-      this.stats.delivered += set.size;
-      return;
+  private async dispatch(rows: OutboxRow[]): Promise<void> {
+    // Audiences are taken now, in the turn that moved the cursor past these rows: whoever
+    // subscribes from here on starts at the cursor (or catches up to it from the outbox).
+    const plan: { deliveries: Delivery[]; audience: Subscriber[] }[] = [];
+    const byKey = new Map<string, { deliveries: Delivery[]; audience: Subscriber[] }>();
+    for (const row of rows) {
+      const key = `${row.topic}\u0000${row.scope}`;
+      let entry = byKey.get(key);
+      if (!entry) {
+        const set = this.subscribers.get(key);
+        entry = { deliveries: [], audience: set ? [...set] : [] };
+        byKey.set(key, entry);
+        if (set) plan.push(entry);
+      }
+      if (entry.audience.length) entry.deliveries.push({ position: row.position, envelope: envelopeOf(row) });
     }
-    // A snapshot: whoever subscribes meanwhile catches up from the outbox (or starts after this row).
-    const audience = [...set];
-    for (let start = 0; start < audience.length; start += DISPATCH_SLICE) {
-      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      for (const subscriber of audience.slice(start, start + DISPATCH_SLICE)) subscriber.queue.push(delivery);
+    let sliceLeft = DISPATCH_SLICE;
+    for (const { deliveries, audience } of plan) {
+      for (const subscriber of audience) {
+        if (sliceLeft <= 0) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceLeft = DISPATCH_SLICE;
+        }
+        for (const delivery of deliveries) subscriber.push(delivery);
+        sliceLeft -= deliveries.length;
+      }
+      this.stats.delivered += audience.length * deliveries.length;
     }
-    this.stats.delivered += audience.length;
   }
 
+  /** A local commit: other instances were notified by the check that found it. */
   private onLocalCommit(): void {
+    this.stats.notifies++;
     this.wake();
-    void this.notifyOthers();
-  }
-
-  /** One NOTIFY at a time; commits that arrive meanwhile share the next one. */
-  private async notifyOthers(): Promise<void> {
-    if (this.notifying) {
-      this.notifyAgain = true;
-      return;
-    }
-    this.notifying = true;
-    try {
-      do {
-        this.notifyAgain = false;
-        await this.pool.query("SELECT pg_notify($1, '')", [this.channel]);
-        this.stats.notifies++;
-      } while (this.notifyAgain && !this.stopped);
-    } catch (error) {
-      // Other instances still find the event with their periodic poll.
-      if (!this.stopped) this.log.warn({ err: error }, "NOTIFY failed");
-    } finally {
-      this.notifying = false;
-    }
   }
 
   async prune(now = new Date()): Promise<number> {

@@ -8,3 +8,4 @@ export {
 } from "./event-position.ts";
 export { isSharedMessage, sharedMessageJson } from "./shared-message.ts";
 export { SlowSubscriberError } from "./subscriber-queue.ts";
+export type { DirectDelivery } from "./subscription.ts";

@@ -9,6 +9,11 @@ export interface ListenConnectionOptions {
   channel: string;
   log: Logger;
   onWake: () => void;
+  /**
+   * Notifications with this payload came from this process, whose pump was already woken
+   * directly: answering them too would run a second pump for every local burst of commits.
+   */
+  ownPayload?: string;
   /** Reconnect backoff bounds. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -61,7 +66,9 @@ export class ListenConnection {
     };
     client.on("error", onFailure);
     client.on("end", () => onFailure(new Error("connection ended")));
-    client.on("notification", () => this.options.onWake());
+    client.on("notification", (message) => {
+      if (this.options.ownPayload === undefined || message.payload !== this.options.ownPayload) this.options.onWake();
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${client.escapeIdentifier(this.options.channel)}`);

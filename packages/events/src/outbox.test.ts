@@ -32,17 +32,36 @@ afterAll(async () => {
 const ns = (rows: { payload: unknown }[]) => rows.map((row) => (row.payload as { n: number }).n);
 
 it("reads events in numeric transaction order, not in the order of their spelling", async () => {
-  expect(ns(await readDeliverable(pool, START_POSITION, 10))).toEqual([1, 2, 3, 4]);
-  const [first] = await readDeliverable(pool, START_POSITION, 1);
-  expect(ns(await readDeliverable(pool, first!.position, 10))).toEqual([2, 3, 4]);
+  expect(ns((await readDeliverable(pool, START_POSITION, 10)).rows)).toEqual([1, 2, 3, 4]);
+  const [first] = (await readDeliverable(pool, START_POSITION, 1)).rows;
+  expect(ns((await readDeliverable(pool, first!.position, 10)).rows)).toEqual([2, 3, 4]);
 });
 
 it("catches a scope up in the same order, up to the frontier", async () => {
-  const all = await readDeliverable(pool, START_POSITION, 10);
+  const { rows: all } = await readDeliverable(pool, START_POSITION, 10);
   expect(ns(await readScope(pool, "test.note", "s", START_POSITION, all[2]!.position, 10))).toEqual([1, 2, 3]);
 });
 
 it("finds the newest deliverable position as the head", async () => {
   const head = await deliverableHead(pool);
   expect(head && formatEventId(head)).toMatch(/^100\./);
+});
+
+it("reports committed rows held back behind a running transaction, in the same read", async () => {
+  const { rows: before } = await readDeliverable(pool, START_POSITION, 10);
+  const head = before.at(-1)!.position;
+  const running = await pool.connect();
+  try {
+    await running.query("BEGIN");
+    await running.query("SELECT pg_current_xact_id()"); // takes a transaction id lower than the next commit's
+    await pool.query("INSERT INTO event_outbox (topic, scope, payload) VALUES ('test.note', 's', '{\"n\": 5}')");
+    const held = await readDeliverable(pool, head, 10);
+    expect(held).toEqual({ rows: [], withheld: true });
+    await running.query("COMMIT");
+    const released = await readDeliverable(pool, head, 10);
+    expect([ns(released.rows), released.withheld]).toEqual([[5], false]);
+  } finally {
+    running.release();
+    await pool.query("DELETE FROM event_outbox WHERE (payload->>'n')::int = 5");
+  }
 });

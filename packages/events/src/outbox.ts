@@ -41,13 +41,16 @@ const toRow = (r: RawRow): OutboxRow => ({
 });
 
 // pg_current_snapshot() is the statement's own snapshot, the one its visibility follows. A
-// running transaction's xid is recent, so its low 32 bits (backend_xid) name it exactly.
+// running transaction's xid is recent, so its low 32 bits (backend_xid) name it exactly. The
+// other databases' transactions are read once per statement (a hashed NOT IN) from
+// pg_stat_get_activity, the function under the pg_stat_activity view: the view's joins made
+// planning alone cost more than the rest of the pump's read.
 const HORIZON = `(SELECT COALESCE(min(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
    FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-   WHERE NOT EXISTS (
-     SELECT 1 FROM pg_stat_activity a
-      WHERE a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND a.backend_xid::text::bigint = x::text::bigint % 4294967296))`;
+   WHERE x::text::bigint % 4294967296 NOT IN (
+     SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) AS a
+      WHERE a.backend_xid IS NOT NULL
+        AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())))`;
 const SAFE = `e.tx_id < ${HORIZON}`;
 // Positions are selected as text (bigint exceeds JS numbers). Every ORDER BY names the
 // table's columns as e.tx_id / e.id: a bare `tx_id` would order by the text output column.
@@ -67,25 +70,37 @@ export async function insertEvent(
   return { txId: BigInt(row.tx_id), id: BigInt(row.id) };
 }
 
-/** The next deliverable rows of every topic after `after`, in delivery order. */
-export async function readDeliverable(db: pg.Pool, after: EventPosition, limit: number): Promise<OutboxRow[]> {
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM event_outbox e
-      WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND ${SAFE}
-      ORDER BY e.tx_id, e.id LIMIT $3`,
-    [after.txId.toString(), after.id.toString(), limit],
-  );
-  return rows.map(toRow);
-}
-
-/** Whether committed rows after `after` are held back by an older running transaction. */
-export async function hasWithheld(db: pg.Pool, after: EventPosition): Promise<boolean> {
-  const { rows } = await db.query<{ withheld: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM event_outbox e
-      WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND NOT ${SAFE}) AS withheld`,
-    [after.txId.toString(), after.id.toString()],
-  );
-  return rows[0]?.withheld ?? false;
+/**
+ * The next deliverable rows of every topic after `after`, in delivery order, and whether
+ * committed rows after them are held back by an older running transaction (look again shortly).
+ * One statement, one horizon: the pump runs it after every burst of commits.
+ */
+export async function readDeliverable(
+  db: pg.Pool,
+  after: EventPosition,
+  limit: number,
+): Promise<{ rows: OutboxRow[]; withheld: boolean }> {
+  // Unsafe rows all sort after safe ones (tx_id >= horizon), so when fewer than `limit` rows
+  // come back, what is withheld after `after` is exactly what is withheld after the last of them.
+  // A prepared statement: the pump runs it after every burst of commits, and planning it each
+  // time cost the database more than running it.
+  const { rows } = await db.query<Partial<RawRow> & { withheld: boolean }>({
+    name: "switchboard-outbox-read-deliverable",
+    text: `WITH h AS MATERIALIZED (SELECT ${HORIZON} AS horizon),
+     r AS (SELECT e.tx_id AS tx, e.id AS seq, ${COLUMNS} FROM event_outbox e, h
+            WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND e.tx_id < h.horizon
+            ORDER BY e.tx_id, e.id LIMIT $3)
+     SELECT r.tx_id, r.id, r.topic, r.scope, r.payload, r.created_at,
+            EXISTS (SELECT 1 FROM event_outbox e, h
+                     WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND e.tx_id >= h.horizon) AS withheld
+       FROM (SELECT 1) AS one LEFT JOIN r ON true
+      ORDER BY r.tx, r.seq`,
+    values: [after.txId.toString(), after.id.toString(), limit],
+  });
+  return {
+    rows: rows.filter((r): r is RawRow & { withheld: boolean } => r.tx_id != null).map(toRow),
+    withheld: rows[0]?.withheld ?? false,
+  };
 }
 
 /** The last deliverable position right now: where a process that just started begins. */
