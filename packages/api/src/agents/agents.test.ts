@@ -201,6 +201,29 @@ describe("bad input", () => {
     expect(await database.db.agentVersion.count()).toBe(before);
   });
 
+  const sessionCases: { name: string; input: Record<string, unknown>; field: string }[] = [
+    { name: "an agent id that is not one", input: { agentId: "front-desk" }, field: "agentId" },
+    { name: "an unknown channel", input: { agentId: randomUUID(), channel: "fax" }, field: "channel" },
+    {
+      name: "context data too long",
+      input: { agentId: randomUUID(), contextData: { page: "x".repeat(501) } },
+      field: "contextData.page",
+    },
+    {
+      name: "context data that is not text, number or yes/no",
+      input: { agentId: randomUUID(), contextData: { cart: { items: 3 } } },
+      field: "contextData.cart",
+    },
+    { name: "an unknown field", input: { agentId: randomUUID(), organizationId: randomUUID() }, field: "" },
+  ];
+  it.each(sessionCases)("refuses a session with $name, starting nothing", async ({ input, field }) => {
+    const before = await database.db.agentSession.count();
+    const error = await errorOf(as(null, "https://shop-a.example").agents.startSession.mutate(input as never));
+    expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
+    expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
+    expect(await database.db.agentSession.count()).toBe(before);
+  });
+
   it("refuses malformed ids and a session of an unpublished agent plainly", async () => {
     expect(await errorOf(as(owner).agents.get.query({ organizationId: orgA, agentId: "nope" }))).toMatchObject({
       code: "BAD_REQUEST",
