@@ -107,4 +107,9 @@ test("a new person meets the coach: profile, business and a first goal", async (
   const goals = page.getByRole("region", { name: "Goals" });
   await expect(goals.getByRole("listitem", { name: "Open a second shop" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Meet your coach" })).toHaveCount(0);
+
+  // Nothing said yet today: asking for a summary says so instead of waiting forever.
+  const summaries = page.getByRole("region", { name: "Summaries" });
+  await summaries.getByRole("button", { name: "Summarize today" }).click();
+  await expect(summaries.getByRole("status")).toHaveText("Nothing to summarize yet today. Talk to your coach first.");
 });

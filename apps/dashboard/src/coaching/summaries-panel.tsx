@@ -11,8 +11,10 @@ export function SummariesPanel() {
   const refresh = trpc.coaching.summaries.refreshToday.useMutation();
   const today = latest.data?.today ?? null;
   const week = latest.data?.week ?? null;
-  // Asked for, and no summary newer than the request has arrived yet.
-  const waiting = refresh.isSuccess && (!today || new Date(today.updatedAt).getTime() < refresh.submittedAt);
+  // Asked for, queued, and no summary newer than the request has arrived yet.
+  const waiting =
+    refresh.data?.queued === true && (!today || new Date(today.updatedAt).getTime() < refresh.submittedAt);
+  const nothingYet = refresh.data?.queued === false;
   return (
     <section aria-labelledby="summaries-heading" className="panel">
       <h2 id="summaries-heading">Summaries</h2>
@@ -40,6 +42,11 @@ export function SummariesPanel() {
             >
               {waiting ? "Your coach is writing today's summary…" : "Summarize today"}
             </button>
+            {nothingYet && (
+              <p className="hint" role="status">
+                Nothing to summarize yet today. Talk to your coach first.
+              </p>
+            )}
             <FormError message={refresh.error ? readAppError(refresh.error).message : null} />
           </section>
           <section aria-labelledby="week-heading">
