@@ -7,8 +7,8 @@ import { zodResponseFormat } from "@switchboard/integrations";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
+import { todayOf } from "./calendar.ts";
 import type { CoachingJobDeps } from "./jobs.ts";
-import { localDay } from "./summaries.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
 export const EXTRACTION_MODEL = "gpt-4o-mini";
@@ -185,7 +185,7 @@ export async function extractActionItems(
   });
   if (!reply) return { created: 0, skipped: "reply_gone" };
   const { userId } = reply;
-  const [recent, goals, profile] = await Promise.all([
+  const [recent, goals, today] = await Promise.all([
     db.message.findMany({
       where: { conversationId: reply.conversationId, createdAt: { lte: reply.createdAt }, status: { not: "failed" } },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -198,9 +198,8 @@ export async function extractActionItems(
       take: 30,
       select: { id: true, title: true },
     }),
-    db.profile.findUnique({ where: { userId }, select: { timezone: true } }),
+    todayOf(db, userId),
   ]);
-  const today = localDay(profile?.timezone ?? "UTC");
   const conversation = recent
     .reverse()
     .map((m) => `${m.role === "assistant" ? "Coach" : "Person"}: ${m.content.slice(0, EXTRACTION_MESSAGE_CHARS)}`)

@@ -6,8 +6,9 @@ import { appError } from "../errors.ts";
 import { liveEvents } from "../live-events.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import { dayBounds, todayOf } from "./calendar.ts";
 import { enqueueDailySummary } from "./jobs.ts";
-import { dayBounds, latestSummaries, todayOf } from "./summaries.ts";
+import { latestSummaries } from "./summaries.ts";
 
 export const summariesRouter = router({
   /** Today's summary (the caller's today, in their time zone) and the latest weekly one. */

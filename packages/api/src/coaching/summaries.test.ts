@@ -5,8 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TestAccount } from "../test-accounts.ts";
 import { errorOf } from "../test-api-client.ts";
 import { enqueueDailySummary, sweepSummaries } from "./jobs.ts";
-import { localDay, weekStartOf } from "./summaries.ts";
+import { weekStartOf } from "./summaries.ts";
 import { type CoachingJobsHarness, startCoachingJobsHarness } from "./test-coaching-jobs.ts";
+
+/** Today in UTC, "YYYY-MM-DD". */
+const utcToday = () => new Date().toISOString().slice(0, 10);
 
 let h: CoachingJobsHarness;
 
@@ -159,7 +162,7 @@ describe("daily summaries", () => {
 describe("weekly summaries", () => {
   it("is written from the week's dailies and goal progress once every day of the week is summarised", async () => {
     const dan = await h.newAccount("dan");
-    const weekStart = addDays(weekStartOf(localDay("UTC")), -7);
+    const weekStart = addDays(weekStartOf(utcToday()), -7);
     const tuesday = newMarker();
     const thursday = newMarker();
     await say(dan, `${addDays(weekStart, 1)}T08:00:00Z`, `Hiring plan (${tuesday})`);
@@ -227,11 +230,11 @@ describe("today's summary on demand", () => {
     const following = [follow(eve, received), follow(other, othersReceived)];
 
     expect(await h.api({ token: eve.token }).coaching.summaries.refreshToday.mutate()).toEqual({
-      day: localDay("UTC"),
+      day: utcToday(),
       queued: true,
     });
     expect(await h.api({ token: other.token }).coaching.summaries.refreshToday.mutate()).toEqual({
-      day: localDay("UTC"),
+      day: utcToday(),
       queued: false,
     });
     await h.runJobs();
@@ -240,7 +243,7 @@ describe("today's summary on demand", () => {
     while (received.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
     const latest = await h.api({ token: eve.token }).coaching.summaries.latest.query();
     expect(latest.today).toMatchObject({
-      day: localDay("UTC"),
+      day: utcToday(),
       messageCount: 1,
       summary: `You talked about ${marker}.`,
     });

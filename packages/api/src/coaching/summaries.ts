@@ -1,12 +1,12 @@
 // Daily and weekly summaries of a person's coaching, written by the model in background jobs.
-// A day is the person's calendar day in their profile's time zone (UTC without a profile, or
-// for a zone PostgreSQL does not know); a week starts on Monday. Writing a summary is
+// A day is the person's calendar day (calendar.ts); a week starts on Monday. Writing a summary is
 // idempotent: one row per (user, day) or (user, week), and a stored summary that already
 // covers the same messages (same count, written after the last of them) is kept without
 // asking the model again. Every write publishes its view on `coaching.updates` in the same
 // transaction.
-import { type DailySummary, type Database, Prisma, type WeeklySummary } from "@switchboard/db";
+import type { DailySummary, Database, WeeklySummary } from "@switchboard/db";
 import { trimHistory } from "../ai/token-budget.ts";
+import { dayBounds, knownProfileZones, todayOf } from "./calendar.ts";
 import type { CoachingJobDeps } from "./jobs.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
@@ -29,30 +29,6 @@ export function weekStartOf(day: string): string {
   const date = dateOf(day);
   date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
   return isoDay(date);
-}
-
-/** Today's date in a time zone, "YYYY-MM-DD" (UTC for a zone this runtime does not know). */
-export function localDay(timeZone: string, at = new Date()): string {
-  const format = (zone: string) => {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    }).formatToParts(at);
-    const part = (type: string) => parts.find((p) => p.type === type)!.value;
-    return `${part("year")}-${part("month")}-${part("day")}`;
-  };
-  try {
-    return format(timeZone);
-  } catch {
-    return format("UTC");
-  }
-}
-
-export async function todayOf(db: Database, userId: string): Promise<string> {
-  const profile = await db.profile.findUnique({ where: { userId }, select: { timezone: true } });
-  return localDay(profile?.timezone ?? "UTC");
 }
 
 export function dailySummaryViewOf(row: DailySummary) {
@@ -86,22 +62,6 @@ export async function latestSummaries(db: Database, userId: string) {
     today: daily ? dailySummaryViewOf(daily) : null,
     week: weekly ? weeklySummaryViewOf(weekly) : null,
   };
-}
-
-// The person's zone as PostgreSQL names it, falling back to UTC: one unknown zone must not
-// fail a query that covers everyone.
-const knownZones = Prisma.sql`
-  SELECT p.user_id, z.name FROM profiles p JOIN pg_timezone_names z ON z.name = p.timezone`;
-
-/** The instants a person's calendar day starts and ends. */
-export async function dayBounds(db: Database, userId: string, day: string) {
-  const [bounds] = await db.$queryRaw<{ start: Date; end: Date }[]>`
-    WITH zones AS (${knownZones} WHERE p.user_id = ${userId}::uuid),
-         zone AS (SELECT coalesce((SELECT name FROM zones LIMIT 1), 'UTC') AS name)
-    SELECT (${day}::date::timestamp AT TIME ZONE zone.name) AS start,
-           ((${day}::date + 1)::timestamp AT TIME ZONE zone.name) AS "end"
-      FROM zone`;
-  return bounds!;
 }
 
 /** One non-streaming completion, recorded as `summary` usage; the summary text. */
@@ -250,7 +210,7 @@ export async function summarizeWeek(
 export async function findDueSummaries(db: Database) {
   const lookback = SWEEP_LOOKBACK_DAYS;
   const days = await db.$queryRaw<{ userId: string; day: string }[]>`
-    WITH zones AS (${knownZones}),
+    WITH zones AS (${knownProfileZones}),
           days AS (
             SELECT m.user_id,
                    (m.created_at AT TIME ZONE coalesce(zones.name, 'UTC'))::date AS day,
@@ -267,7 +227,7 @@ export async function findDueSummaries(db: Database) {
       ORDER BY d.day, d.user_id
       LIMIT ${SWEEP_MAX_JOBS}::int`;
   const weeks = await db.$queryRaw<{ userId: string; weekStart: string }[]>`
-    WITH zones AS (${knownZones}),
+    WITH zones AS (${knownProfileZones}),
           weeks AS (
             SELECT d.user_id,
                    date_trunc('week', d.day::timestamp)::date AS week_start,

@@ -173,6 +173,15 @@ describe("usage per day", () => {
     expect(report.totals).toEqual(zeroDay);
     expect(report.byKind).toEqual([]);
   });
+
+  it("counts in UTC for a profile time zone PostgreSQL does not know, instead of failing", async () => {
+    const martian = await newAccount("martian");
+    // Written past the profile form's check, as a zone the browser knew and PostgreSQL does not.
+    await database.db.profile.create({ data: { userId: martian.id, displayName: "Mars", timezone: "Mars/Olympus" } });
+    const report = await as(martian).coaching.usage.daily.query({ days: 3 });
+    expect(report.timezone).toBe("UTC");
+    expect(report.days.map((day) => day.day).at(-1)).toBe(new Date().toISOString().slice(0, 10));
+  });
 });
 
 describe("key user actions", () => {

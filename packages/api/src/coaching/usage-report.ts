@@ -6,6 +6,7 @@
 import type { Database, UsageKind } from "@switchboard/db";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import { zoneOf } from "./calendar.ts";
 
 interface UsageRow {
   byDay: boolean;
@@ -22,8 +23,7 @@ interface UsageRow {
 }
 
 export async function dailyUsage(db: Database, userId: string, days: number) {
-  const profile = await db.profile.findUnique({ where: { userId }, select: { timezone: true } });
-  const timezone = profile?.timezone ?? "UTC";
+  const timezone = await zoneOf(db, userId);
   // Sums are cast to float8: counts and bigint sums would arrive as BigInt and numeric as
   // Decimal; both are exact as JS numbers at any volume one person can reach. The range is
   // bounded on created_at itself (local midnights converted back to instants) so the
