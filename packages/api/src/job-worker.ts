@@ -26,6 +26,8 @@ export function pinoWorkerLogger(log: pino.Logger): Logger {
 
 export interface JobWorkerOptions {
   databaseUrl: string;
+  /** The queue the task list adds follow-up jobs to; handed out again as the worker's queue. */
+  queue: JobQueue;
   log: pino.Logger;
   taskList: TaskList;
   cron?: CronItem[];
@@ -55,7 +57,7 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   });
   let stopped: Promise<void> | null = null;
   return {
-    queue: new JobQueue(),
+    queue: options.queue,
     stop: () => {
       stopped ??= runner.stop();
       return stopped;
@@ -86,12 +88,12 @@ export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<JobW
     openai: deps.openai,
     log: deps.log.child({ product: "coaching" }),
   };
-  const worker = await startJobWorker({
+  return startJobWorker({
     databaseUrl: deps.databaseUrl,
+    queue,
     log: deps.log,
     taskList: coachingTaskList(coaching, queue),
     cron: coachingCron,
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
   });
-  return { ...worker, queue };
 }

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { EventBus, type EventBusOptions } from "./event-bus.ts";
 import { comparePositions, parseEventId } from "./event-position.ts";
-import { SlowSubscriberError } from "./subscriber-queue.ts";
+import { SlowSubscriberError } from "./subscription.ts";
 
 const topics = {
   "test.note": z.object({ n: z.number().int() }),

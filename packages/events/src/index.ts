@@ -7,5 +7,4 @@ export {
   parseEventId,
 } from "./event-position.ts";
 export { isSharedMessage, sharedMessageJson } from "./shared-message.ts";
-export { SlowSubscriberError } from "./subscriber-queue.ts";
-export type { DirectDelivery } from "./subscription.ts";
+export { type DirectDelivery, SlowSubscriberError } from "./subscription.ts";

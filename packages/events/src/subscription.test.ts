@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventPosition } from "./event-position.ts";
-import { SlowSubscriberError } from "./subscriber-queue.ts";
-import { type Delivery, Subscription, type SubscriptionOptions } from "./subscription.ts";
+import { type Delivery, SlowSubscriberError, Subscription, type SubscriptionOptions } from "./subscription.ts";
 
 const at = (id: number): EventPosition => ({ txId: 1n, id: BigInt(id) });
 const delivery = (id: number): Delivery<string> => ({ position: at(id), envelope: `event ${id}` });

@@ -7,7 +7,14 @@
 // and one that falls that far behind is ended with a reason (its client reconnects and resumes
 // from the outbox) instead of growing memory or slowing the others.
 import { comparePositions, type EventPosition } from "./event-position.ts";
-import { SlowSubscriberError } from "./subscriber-queue.ts";
+
+/** Why a subscriber was ended: it fell this far behind (its client reconnects and resumes from the outbox). */
+export class SlowSubscriberError extends Error {
+  constructor(readonly limit: number) {
+    super(`subscriber fell more than ${limit} events behind`);
+    this.name = "SlowSubscriberError";
+  }
+}
 
 /** An event as handed to a subscriber: where it sits in delivery order, and what it sends. */
 export interface Delivery<E> {

@@ -76,6 +76,7 @@ export async function startCoachingJobsHarness(): Promise<CoachingJobsHarness> {
     async startWorker() {
       const worker = await startJobWorker({
         databaseUrl: database.url,
+        queue: jobs,
         log: silent,
         taskList,
         cron: coachingCron,
