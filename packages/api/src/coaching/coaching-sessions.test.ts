@@ -1,27 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
+import { describe, expect, it } from "vitest";
+import type { TestAccount } from "../test-accounts.ts";
+import { errorOf } from "../test-api-client.ts";
+import { useTestApi } from "../test-file-api.ts";
 
-let database: TestDatabase;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  api = createTestApi({ router: appRouter, db: database.db });
-});
-afterAll(async () => {
-  await database.drop();
-});
-
-const newAccount = (name: string) => createTestAccount(database.db, { email: `${name}-${randomUUID()}@example.com` });
-const as = (account: TestAccount) => api({ authorization: `Bearer ${account.token}` });
+const testApi = useTestApi();
+const { newAccount, as } = testApi;
 
 /** Everything a coaching-session call could write, for "nothing changed" comparisons. */
 async function sessionRows() {
-  const db = database.db;
+  const db = testApi.database.db;
   const [sessions, conversations, usage] = await Promise.all([
     db.coachingSession.findMany({ orderBy: { id: "asc" } }),
     db.conversation.findMany({ orderBy: { id: "asc" } }),
@@ -31,7 +19,7 @@ async function sessionRows() {
 }
 
 async function actionsOf(account: TestAccount) {
-  const events = await database.db.usageEvent.findMany({
+  const events = await testApi.database.db.usageEvent.findMany({
     where: { userId: account.id, kind: "user_action" },
     orderBy: { createdAt: "asc" },
   });

@@ -1,24 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { UsageKind } from "@switchboard/db";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
+import { describe, expect, it } from "vitest";
+import type { TestAccount } from "../test-accounts.ts";
+import { errorOf } from "../test-api-client.ts";
+import { useTestApi } from "../test-file-api.ts";
 
-let database: TestDatabase;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  api = createTestApi({ router: appRouter, db: database.db });
-});
-afterAll(async () => {
-  await database.drop();
-});
-
-const newAccount = (name: string) => createTestAccount(database.db, { email: `${name}-${randomUUID()}@example.com` });
-const as = (account: TestAccount) => api({ authorization: `Bearer ${account.token}` });
+const testApi = useTestApi();
+const { newAccount, as } = testApi;
 
 /** The calendar day of an instant in a time zone, as the report writes it. */
 const dayIn = (timezone: string, at: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: timezone }).format(at);
@@ -36,7 +24,7 @@ async function usageAt(
 ) {
   const promptTokens = event.promptTokens ?? 0;
   const completionTokens = event.completionTokens ?? 0;
-  await database.db.usageEvent.create({
+  await testApi.database.db.usageEvent.create({
     data: {
       userId: account.id,
       kind: event.kind,
@@ -177,7 +165,9 @@ describe("usage per day", () => {
   it("counts in UTC for a profile time zone PostgreSQL does not know, instead of failing", async () => {
     const martian = await newAccount("martian");
     // Written past the profile form's check, as a zone the browser knew and PostgreSQL does not.
-    await database.db.profile.create({ data: { userId: martian.id, displayName: "Mars", timezone: "Mars/Olympus" } });
+    await testApi.database.db.profile.create({
+      data: { userId: martian.id, displayName: "Mars", timezone: "Mars/Olympus" },
+    });
     const report = await as(martian).coaching.usage.daily.query({ days: 3 });
     expect(report.timezone).toBe("UTC");
     expect(report.days.map((day) => day.day).at(-1)).toBe(new Date().toISOString().slice(0, 10));
@@ -198,7 +188,10 @@ describe("key user actions", () => {
     // A refused change is not an action.
     await errorOf(as(jo).coaching.goals.update.mutate({ goalId: goal.id, progress: 60 }));
 
-    const rows = await database.db.usageEvent.findMany({ where: { userId: jo.id }, orderBy: { createdAt: "asc" } });
+    const rows = await testApi.database.db.usageEvent.findMany({
+      where: { userId: jo.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(rows.every((row) => row.kind === "user_action" && row.totalTokens === 0 && row.model === null)).toBe(true);
     expect(rows.map((row) => row.metadata)).toEqual([
       { action: "goal.created", goalId: goal.id },
@@ -218,15 +211,17 @@ describe("key user actions", () => {
   it("records an action in the action's own transaction: no record, no change", async () => {
     const ida = await newAccount("ida");
     // Every usage row insert fails, as a full disk or a lost connection would.
-    await database.db.$executeRawUnsafe(`
+    await testApi.database.db.$executeRawUnsafe(`
       CREATE FUNCTION refuse_usage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
       CREATE TRIGGER refuse_usage BEFORE INSERT ON usage_events FOR EACH ROW EXECUTE FUNCTION refuse_usage();`);
     try {
       const error = await errorOf(as(ida).coaching.goals.create.mutate({ title: "Never half-written" }));
       expect(error.message).toMatch(/^Something went wrong — reference /);
-      expect(await database.db.goal.count({ where: { userId: ida.id } })).toBe(0);
+      expect(await testApi.database.db.goal.count({ where: { userId: ida.id } })).toBe(0);
     } finally {
-      await database.db.$executeRawUnsafe("DROP TRIGGER refuse_usage ON usage_events; DROP FUNCTION refuse_usage();");
+      await testApi.database.db.$executeRawUnsafe(
+        "DROP TRIGGER refuse_usage ON usage_events; DROP FUNCTION refuse_usage();",
+      );
     }
   });
 });
@@ -249,6 +244,8 @@ describe("bad input", () => {
   });
 
   it("refuses a signed-out caller", async () => {
-    expect(await errorOf(api(null).coaching.usage.daily.query({ days: 7 }))).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await errorOf(testApi.signedOut().coaching.usage.daily.query({ days: 7 }))).toMatchObject({
+      code: "UNAUTHORIZED",
+    });
   });
 });
