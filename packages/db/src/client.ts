@@ -1,4 +1,4 @@
-import { PrismaPg } from "@prisma/adapter-pg";
+import { CommitStatementsPg, withCommitStatements } from "./commit-statements.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Database = PrismaClient;
@@ -12,6 +12,6 @@ export interface DatabaseOptions {
 
 /** A Prisma client over node-postgres (no native engine). One per process, closed with `$disconnect()`. */
 export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  const adapter = new CommitStatementsPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  return withCommitStatements(new PrismaClient({ adapter }));
 }

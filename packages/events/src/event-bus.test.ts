@@ -1,3 +1,4 @@
+import type { Transaction } from "@switchboard/db";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -70,6 +71,12 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
   }
 }
 
+/**
+ * A product transaction writes its own rows before it publishes: that first write gives it its
+ * transaction id, long before the outbox row is written at COMMIT.
+ */
+const writeSomething = (tx: Transaction) => tx.$queryRaw`SELECT pg_current_xact_id()::text`;
+
 const publishNote = (bus: EventBus<typeof topics>, scope: string, n: number) =>
   database.db.$transaction((tx) => bus.publish(tx, "test.note", scope, { n }));
 
@@ -134,11 +141,12 @@ describe("EventBus", () => {
   it("never lets a late-committing transaction with a lower id be skipped", async () => {
     const bus = await startBus();
     const subscriber = collect(bus, "s");
-    // A inserts first (lower id, lower transaction id) but commits after B.
+    // A writes first (lower transaction id) but commits after B.
     let releaseA!: () => void;
     const aInserted = new Promise<void>((resolve) => {
       void database.db.$transaction(
         async (tx) => {
+          await writeSomething(tx);
           await bus.publish(tx, "test.note", "s", { n: 1 });
           resolve();
           await new Promise<void>((release) => {
@@ -228,6 +236,7 @@ describe("EventBus", () => {
           const abort = Math.random() < 0.15;
           try {
             await database.db.$transaction(async (tx) => {
+              await writeSomething(tx);
               await bus.publish(tx, "test.note", "race", { n });
               await sleep(Math.random() * 15); // hold the transaction open: commit order shuffles
               if (abort) throw new Error("rolled back on purpose");

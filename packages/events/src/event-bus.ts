@@ -1,23 +1,24 @@
 // The EventBus: the one way anything is pushed to clients.
 //
 //   publish(tx, …)  writes the event in the caller's transaction (outbox.ts)
-//   CommitWatcher   notices the commit and sends one coalesced NOTIFY (a wake-up, never data)
+//   CommitNotifier  hears of the commit from the COMMIT itself; wakes the pump and sends one
+//                   coalesced NOTIFY per burst of commits (a wake-up, never data)
 //   ListenConnection  one LISTEN per process; every wake-up (or the periodic poll) runs the pump
 //   pump            reads deliverable outbox rows in (txId, id) order and fans them out in memory
 //   subscribe(…)    a tracked tRPC async iterable: catch-up from the outbox after lastEventId,
 //                   then live events, with no gap and no duplicate
 import { randomUUID } from "node:crypto";
-import type { Transaction } from "@switchboard/db";
+import { atCommit, type Transaction } from "@switchboard/db";
 import { type TrackedEnvelope, tracked } from "@trpc/server";
 import pg from "pg";
 import pino, { type Logger } from "pino";
 import type { z } from "zod";
-import { CommitWatcher } from "./commit-watcher.ts";
+import { CommitNotifier } from "./commit-notifier.ts";
 import { comparePositions, type EventPosition, formatEventId, parseEventId, START_POSITION } from "./event-position.ts";
 import { ListenConnection } from "./listen-connection.ts";
 import {
   deliverableHead,
-  insertEvent,
+  insertEventStatement,
   isRetained,
   type OutboxRow,
   pruneOlderThan,
@@ -86,7 +87,7 @@ export class EventBus<TTopics extends TopicSchemas> {
   private readonly log: Logger;
   private readonly channel: string;
   private readonly listener: ListenConnection;
-  private readonly watcher: CommitWatcher;
+  private readonly notifier: CommitNotifier;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private cursor: EventPosition = START_POSITION;
   private pumping = false;
@@ -111,7 +112,7 @@ export class EventBus<TTopics extends TopicSchemas> {
       onWake: () => this.wake(),
       ownPayload: this.instanceId,
     });
-    this.watcher = new CommitWatcher({
+    this.notifier = new CommitNotifier({
       pool: this.pool,
       log: this.log,
       notify: { channel: this.channel, payload: this.instanceId },
@@ -136,7 +137,7 @@ export class EventBus<TTopics extends TopicSchemas> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.withheldTimer) clearTimeout(this.withheldTimer);
-    this.watcher.stop();
+    this.notifier.stop();
     for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.close();
     this.subscribers.clear();
     await this.listener.stop();
@@ -145,22 +146,23 @@ export class EventBus<TTopics extends TopicSchemas> {
 
   /**
    * Writes an event inside the caller's Prisma interactive transaction: it exists if and only
-   * if that transaction commits. A payload that does not match its topic's schema throws, and
-   * so fails the transaction (no half-written event).
+   * if that transaction commits. The outbox row is written by the transaction's COMMIT round
+   * trip (atCommit), so publishing adds no statement of its own. A payload that does not match
+   * its topic's schema throws, and so fails the transaction (no half-written event); so does a
+   * failed outbox write at commit.
    */
   async publish<K extends keyof TTopics & string>(
     tx: Transaction,
     topic: K,
     scope: string,
     payload: z.input<TTopics[K]>,
-  ): Promise<string> {
+  ): Promise<void> {
     const schema = this.options.topics[topic];
     if (!schema) throw new UnknownTopicError(topic);
-    const value = schema.parse(payload);
-    const position = await insertEvent(tx, topic, scope, value);
-    this.watcher.watch(position.txId);
-    return formatEventId(position);
+    atCommit(tx, insertEventStatement(topic, scope, schema.parse(payload)), this.onCommitted);
   }
+
+  private readonly onCommitted = () => this.notifier.committed();
 
   /** The id of the newest event this instance has delivered: read it before a query, subscribe from it after. */
   headEventId(): string {
@@ -339,7 +341,7 @@ export class EventBus<TTopics extends TopicSchemas> {
     }
   }
 
-  /** A local commit: other instances were notified by the check that found it. */
+  /** Local commits: other instances are being notified. */
   private onLocalCommit(): void {
     this.stats.notifies++;
     this.wake();

@@ -11,8 +11,7 @@
 // moment, running in another database (pg_stat_activity.backend_xid): a transaction stays in
 // one database all its life, so it can never write here. One that finished since the snapshot
 // is kept (it may have been ours); the next read's snapshot no longer has it.
-import type { Transaction } from "@switchboard/db";
-import type pg from "pg";
+import pg from "pg";
 import type { EventPosition } from "./event-position.ts";
 
 export interface OutboxRow {
@@ -56,18 +55,13 @@ const SAFE = `e.tx_id < ${HORIZON}`;
 // table's columns as e.tx_id / e.id: a bare `tx_id` would order by the text output column.
 const COLUMNS = "e.tx_id::text AS tx_id, e.id::text AS id, e.topic, e.scope, e.payload, e.created_at";
 
-/** Inside the caller's transaction: the event commits or rolls back with the change. */
-export async function insertEvent(
-  tx: Transaction,
-  topic: string,
-  scope: string,
-  payload: unknown,
-): Promise<EventPosition> {
-  const [row] = await tx.$queryRaw<{ tx_id: string; id: string }[]>`
-    INSERT INTO event_outbox (topic, scope, payload) VALUES (${topic}, ${scope}, ${JSON.stringify(payload)}::jsonb)
-    RETURNING tx_id::text, id::text`;
-  if (!row) throw new Error("event_outbox insert returned no row");
-  return { txId: BigInt(row.tx_id), id: BigInt(row.id) };
+/**
+ * The INSERT of one event, for the caller's transaction to run at its COMMIT (atCommit): values
+ * inlined as escaped literals, since it travels with the COMMIT over the simple query protocol.
+ */
+export function insertEventStatement(topic: string, scope: string, payload: unknown): string {
+  const literal = pg.escapeLiteral;
+  return `INSERT INTO event_outbox (topic, scope, payload) VALUES (${literal(topic)}, ${literal(scope)}, ${literal(JSON.stringify(payload))}::jsonb)`;
 }
 
 /**
