@@ -44,6 +44,11 @@ export interface EventBusOptions<TTopics extends TopicSchemas> {
   channel?: string;
   /** Safety-net poll of the outbox, for wake-ups lost with a dropped connection or a crashed publisher. */
   pollMs?: number;
+  /**
+   * Least time between two wake-ups (local pump + NOTIFY) for this instance's commits: a commit
+   * after a quiet spell is announced at once, a busy stream of them at most once per interval.
+   */
+  wakeIntervalMs?: number;
   batchSize?: number;
   /**
    * Events a subscriber may fall behind before it is ended (its client then resumes from the
@@ -117,6 +122,7 @@ export class EventBus<TTopics extends TopicSchemas> {
       log: this.log,
       notify: { channel: this.channel, payload: this.instanceId },
       onCommitted: () => this.onLocalCommit(),
+      intervalMs: options.wakeIntervalMs ?? 5,
     });
   }
 

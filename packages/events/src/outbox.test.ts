@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { formatEventId, START_POSITION } from "./event-position.ts";
-import { deliverableHead, readDeliverable, readScope } from "./outbox.ts";
+import { deliverableHead, READ_DELIVERABLE_SQL, readDeliverable, readScope } from "./outbox.ts";
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -63,5 +63,30 @@ it("reports committed rows held back behind a running transaction, in the same r
   } finally {
     running.release();
     await pool.query("DELETE FROM event_outbox WHERE (payload->>'n')::int = 5");
+  }
+});
+
+it("reads the outbox through its index whatever plan the prepared pump read gets", async () => {
+  // PostgreSQL switches a prepared statement to a generic plan (parameters unknown) after five
+  // runs; force that plan and make sure no part of the pump's read scans the whole table.
+  const client = new pg.Client({ connectionString: database.url, options: "-c plan_cache_mode=force_generic_plan" });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO event_outbox (tx_id, topic, scope, payload)
+       SELECT 1000 + g, 'test.bulk', 's', '{}'::jsonb FROM generate_series(1, 20000) AS g`,
+    );
+    await client.query("ANALYZE event_outbox");
+    await client.query(`PREPARE pump_read(bigint, bigint, int) AS ${READ_DELIVERABLE_SQL}`);
+    const { rows } = await client.query<{ "QUERY PLAN": string }>(
+      "EXPLAIN (COSTS OFF) EXECUTE pump_read(5000, 0, 500)",
+    );
+    const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(plan).toContain("event_outbox_pkey");
+    expect(plan).not.toMatch(/Seq Scan on event_outbox/);
+  } finally {
+    await client.query("ROLLBACK");
+    await client.end();
   }
 });

@@ -65,6 +65,24 @@ export function insertEventStatement(topic: string, scope: string, payload: unkn
 }
 
 /**
+ * The pump's read. Withheld rows (committed or not, tx_id >= horizon) always sort after every
+ * deliverable one, and the cursor only ever passes rows below some earlier horizon, so "anything
+ * withheld after the cursor" is "the newest row is at or above the horizon": one backward step
+ * down the primary key, with no parameter in it. (Asked as "any row after $cursor at or above the
+ * horizon", PostgreSQL's generic plan for the prepared statement — used after five runs — scanned
+ * the whole outbox for it on every pump.)
+ */
+export const READ_DELIVERABLE_SQL = `WITH h AS MATERIALIZED (SELECT ${HORIZON} AS horizon),
+     r AS (SELECT e.tx_id AS tx, e.id AS seq, ${COLUMNS} FROM event_outbox e, h
+            WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND e.tx_id < h.horizon
+            ORDER BY e.tx_id, e.id LIMIT $3)
+     SELECT r.tx_id, r.id, r.topic, r.scope, r.payload, r.created_at,
+            COALESCE((SELECT n.tx_id FROM event_outbox n ORDER BY n.tx_id DESC, n.id DESC LIMIT 1)
+                       >= (SELECT horizon FROM h), false) AS withheld
+       FROM (SELECT 1) AS one LEFT JOIN r ON true
+      ORDER BY r.tx, r.seq`;
+
+/**
  * The next deliverable rows of every topic after `after`, in delivery order, and whether
  * committed rows after them are held back by an older running transaction (look again shortly).
  * One statement, one horizon: the pump runs it after every burst of commits.
@@ -74,21 +92,11 @@ export async function readDeliverable(
   after: EventPosition,
   limit: number,
 ): Promise<{ rows: OutboxRow[]; withheld: boolean }> {
-  // Unsafe rows all sort after safe ones (tx_id >= horizon), so when fewer than `limit` rows
-  // come back, what is withheld after `after` is exactly what is withheld after the last of them.
   // A prepared statement: the pump runs it after every burst of commits, and planning it each
   // time cost the database more than running it.
   const { rows } = await db.query<Partial<RawRow> & { withheld: boolean }>({
     name: "switchboard-outbox-read-deliverable",
-    text: `WITH h AS MATERIALIZED (SELECT ${HORIZON} AS horizon),
-     r AS (SELECT e.tx_id AS tx, e.id AS seq, ${COLUMNS} FROM event_outbox e, h
-            WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND e.tx_id < h.horizon
-            ORDER BY e.tx_id, e.id LIMIT $3)
-     SELECT r.tx_id, r.id, r.topic, r.scope, r.payload, r.created_at,
-            EXISTS (SELECT 1 FROM event_outbox e, h
-                     WHERE (e.tx_id, e.id) > ($1::bigint, $2::bigint) AND e.tx_id >= h.horizon) AS withheld
-       FROM (SELECT 1) AS one LEFT JOIN r ON true
-      ORDER BY r.tx, r.seq`,
+    text: READ_DELIVERABLE_SQL,
     values: [after.txId.toString(), after.id.toString(), limit],
   });
   return {
