@@ -127,4 +127,19 @@ describe("atCommit", () => {
     expect(() => atCommit(db, probe("x"))).toThrow(NotASwitchboardTransactionError);
     expect(() => atCommit({}, probe("x"))).toThrow(NotASwitchboardTransactionError);
   });
+
+  it("refuses a transaction that has already committed or rolled back", async () => {
+    await clear();
+    const committed = await db.$transaction(async (tx) => tx);
+    expect(() => atCommit(committed, probe("late"))).toThrow(/already ended/);
+    let rolledBack: object | null = null;
+    await db
+      .$transaction(async (tx) => {
+        rolledBack = tx;
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    expect(() => atCommit(rolledBack!, probe("late"))).toThrow(/already ended/);
+    expect(await labels()).toEqual([]);
+  });
 });

@@ -18,6 +18,8 @@ type SqlQuery = Parameters<DriverTransaction["executeRaw"]>[0];
 
 interface TransactionState {
   bound: boolean;
+  /** COMMIT or ROLLBACK has been sent: nothing can be added any more. */
+  ended: boolean;
   statements: string[];
   onCommitted: (() => void)[];
 }
@@ -26,8 +28,10 @@ const scope = new AsyncLocalStorage<TransactionState | undefined>();
 const states = new WeakMap<object, TransactionState>();
 
 export class NotASwitchboardTransactionError extends Error {
-  constructor() {
-    super("atCommit needs the `tx` of a Database.$transaction callback (a Database made by createDatabase)");
+  constructor(
+    reason = "atCommit needs the `tx` of a Database.$transaction callback (a Database made by createDatabase)",
+  ) {
+    super(reason);
     this.name = "NotASwitchboardTransactionError";
   }
 }
@@ -41,6 +45,8 @@ export class NotASwitchboardTransactionError extends Error {
 export function atCommit(tx: object, sql: string, onCommitted?: () => void): void {
   const state = states.get(tx);
   if (!state?.bound) throw new NotASwitchboardTransactionError();
+  // A statement added after the COMMIT was sent would silently never run.
+  if (state.ended) throw new NotASwitchboardTransactionError("atCommit on a transaction that has already ended");
   state.statements.push(sql);
   if (onCommitted) state.onCommitted.push(onCommitted);
 }
@@ -52,7 +58,7 @@ export function withCommitStatements<T extends { $transaction: (...args: never[]
     // A batch transaction ($transaction([...])) has no callback and no tx: no state, and it
     // must not pick up the state of an interactive transaction it is started from.
     if (typeof arg !== "function") return scope.run(undefined, () => original(arg, options));
-    const state: TransactionState = { bound: false, statements: [], onCommitted: [] };
+    const state: TransactionState = { bound: false, ended: false, statements: [], onCommitted: [] };
     return scope.run(state, () =>
       original((tx: object) => {
         states.set(tx, state);
@@ -64,6 +70,7 @@ export function withCommitStatements<T extends { $transaction: (...args: never[]
 }
 
 const COMMIT = "COMMIT";
+const ROLLBACK = "ROLLBACK";
 
 /** PrismaPg whose interactive transactions send their atCommit statements with the COMMIT. */
 export class CommitStatementsPg extends PrismaPg {
@@ -85,7 +92,15 @@ export class CommitStatementsPg extends PrismaPg {
 
 function bindCommit(transaction: DriverTransaction, state: TransactionState): void {
   const executeRaw = transaction.executeRaw.bind(transaction);
+  for (const end of ["commit", "rollback"] as const) {
+    const original = transaction[end].bind(transaction);
+    transaction[end] = () => {
+      state.ended = true;
+      return original();
+    };
+  }
   transaction.executeRaw = async (query: SqlQuery) => {
+    if (query.sql === COMMIT || query.sql === ROLLBACK) state.ended = true;
     if (query.sql !== COMMIT || !state.statements.length) return executeRaw(query);
     // No parameters: pg sends it over the simple query protocol, several statements at once.
     // If a statement fails PostgreSQL skips the rest, COMMIT included, and leaves the
@@ -95,7 +110,7 @@ function bindCommit(transaction: DriverTransaction, state: TransactionState): vo
     try {
       await executeRaw({ sql: script, args: [], argTypes: [] });
     } catch (error) {
-      await executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => {});
+      await executeRaw({ sql: ROLLBACK, args: [], argTypes: [] }).catch(() => {});
       throw error;
     }
     runCallbacks(state);
