@@ -27,7 +27,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const FANOUT_SUBSCRIBERS = quick ? 50 : 1000;
 const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 1);
 const RATES = [20, 100];
-const RATE_SECONDS = quick ? 1 : 5;
+const RATE_SECONDS = quick ? 1 : 10;
 const UNTHROTTLED_EVENTS = quick ? 100 : 500;
 const IDLE_SUBSCRIBERS = quick ? 200 : 5000;
 const RESUME_EVENTS = quick ? 1000 : 10_000;
