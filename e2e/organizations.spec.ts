@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Page, test } from "@playwright/test";
 
 // Created by the demo seed (packages/db/src/seed.ts): Olivia Owner is the only owner of Demo Motors.
 const owner = { email: "owner@demo.switchboard.dev", password: "demo-owner-pass", name: "Olivia Owner" };
@@ -30,18 +30,11 @@ async function invite(page: Page, email: string, role: "Member" | "Admin") {
   return linkField.inputValue();
 }
 
-test("the owner invites a new person, who signs up and joins; the owner changes their role and removes them", async ({
-  page,
-  browser,
-}) => {
-  const email = `invitee-${Date.now()}@example.com`;
-  const name = "Robin Invitee";
-  await openDemoMotorsMembers(page);
-  const link = await invite(page, email, "Member");
-  const pending = page.getByRole("region", { name: "Pending invitations" });
-  await expect(pending.getByRole("listitem").filter({ hasText: email })).toContainText("Member");
-
-  // The invitee, in their own browser, opens the link signed out: sign up first, then back to it.
+/**
+ * The invitee, in their own browser, opens the link signed out: signs up first, comes back to
+ * the link and accepts it as a member.
+ */
+async function joinAsNewPerson(browser: Browser, link: string, name: string, email: string) {
   const inviteeContext = await browser.newContext();
   const invitee = await inviteeContext.newPage();
   await invitee.goto(link);
@@ -60,6 +53,21 @@ test("the owner invites a new person, who signs up and joins; the owner changes 
   await expect(invitee.getByRole("status").filter({ hasText: "You joined" })).toHaveText(
     "You joined Demo Motors as a member.",
   );
+  return { invitee, inviteeContext };
+}
+
+test("the owner invites a new person, who signs up and joins; the owner changes their role and removes them", async ({
+  page,
+  browser,
+}) => {
+  const email = `invitee-${Date.now()}@example.com`;
+  const name = "Robin Invitee";
+  await openDemoMotorsMembers(page);
+  const link = await invite(page, email, "Member");
+  const pending = page.getByRole("region", { name: "Pending invitations" });
+  await expect(pending.getByRole("listitem").filter({ hasText: email })).toContainText("Member");
+
+  const { invitee, inviteeContext } = await joinAsNewPerson(browser, link, name, email);
 
   // A member sees who's there, read-only.
   await invitee.getByRole("link", { name: "See the members" }).click();
@@ -133,4 +141,37 @@ test("an invitation for another email, a withdrawn one and a made-up one each sa
   await page.goto("/invitations/made-up");
   await expect(page.getByRole("heading", { level: 1, name: "Invitation" })).toBeVisible();
   await expect(page.getByText("This invitation link isn't valid.")).toBeVisible();
+});
+
+test("a member leaves the organization themselves; the only owner is told why they can't", async ({
+  page,
+  browser,
+}) => {
+  const email = `leaver-${Date.now()}@example.com`;
+  const name = "Lee Leaver";
+  await openDemoMotorsMembers(page);
+
+  const ownerLeave = page.getByRole("region", { name: "Leave this organization" });
+  await ownerLeave.getByRole("button", { name: "Leave organization" }).click();
+  await ownerLeave.getByRole("button", { name: "Yes, leave" }).click();
+  await expect(ownerLeave.getByRole("alert")).toHaveText(lastOwnerMessage);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Members of Demo Motors" })).toBeVisible();
+
+  const link = await invite(page, email, "Member");
+  const { invitee, inviteeContext } = await joinAsNewPerson(browser, link, name, email);
+  await invitee.getByRole("link", { name: "See the members" }).click();
+  const leave = invitee.getByRole("region", { name: "Leave this organization" });
+  await leave.getByRole("button", { name: "Leave organization" }).click();
+  await expect(leave.getByText("Leave Demo Motors?")).toBeVisible();
+  await leave.getByRole("button", { name: "Yes, leave" }).click();
+  await expect(invitee.getByRole("status").filter({ hasText: "You left" })).toHaveText(
+    "You left Demo Motors. Its agents and members are no longer available to you.",
+  );
+  await invitee.reload();
+  await expect(invitee.getByText("We couldn't find that organization.")).toBeVisible();
+  await inviteeContext.close();
+
+  await page.reload();
+  await expect(page.getByRole("table", { name: "Members" }).getByRole("row").filter({ hasText: email })).toHaveCount(0);
 });

@@ -25,7 +25,9 @@ import {
 
 export function MembersPage({ organizationId, myUserId }: { organizationId: string; myUserId: string }) {
   const mine = trpc.organizations.mine.useQuery();
-  const organization = mine.data?.find((candidate) => candidate.id === organizationId);
+  // Set once the person has left: the organization then disappears from `mine`.
+  const [left, setLeft] = useState<string | null>(null);
+  const organization = left ? undefined : mine.data?.find((candidate) => candidate.id === organizationId);
   const title = organization ? `Members of ${organization.name}` : "Members";
   useDocumentTitle(title);
   return (
@@ -36,13 +38,26 @@ export function MembersPage({ organizationId, myUserId }: { organizationId: stri
       <h1 id="page-heading">{title}</h1>
       {mine.isPending && <p className="loading">Loading…</p>}
       <FormError message={mine.error ? readAppError(mine.error).message : null} />
-      {mine.isSuccess && !organization && <p className="form-error">We couldn't find that organization.</p>}
-      {organization && <Members organization={organization} myUserId={myUserId} />}
+      {left && (
+        <p className="saved-note" role="status">
+          You left {left}. Its agents and members are no longer available to you.
+        </p>
+      )}
+      {mine.isSuccess && !organization && !left && <p className="form-error">We couldn't find that organization.</p>}
+      {organization && <Members organization={organization} myUserId={myUserId} onLeft={setLeft} />}
     </section>
   );
 }
 
-function Members({ organization, myUserId }: { organization: MyOrganization; myUserId: string }) {
+function Members({
+  organization,
+  myUserId,
+  onLeft,
+}: {
+  organization: MyOrganization;
+  myUserId: string;
+  onLeft: (organizationName: string) => void;
+}) {
   const manage = canManageMembers(organization.role);
   return (
     <>
@@ -54,7 +69,66 @@ function Members({ organization, myUserId }: { organization: MyOrganization; myU
       {manage && <InvitePanel organization={organization} />}
       <MemberList organization={organization} myUserId={myUserId} />
       {manage && <PendingInvitations organization={organization} />}
+      <LeavePanel organization={organization} myUserId={myUserId} onLeft={onLeft} />
     </>
+  );
+}
+
+/** Leaving is removing oneself; the API keeps the last owner from leaving and says why. */
+function LeavePanel({
+  organization,
+  myUserId,
+  onLeft,
+}: {
+  organization: MyOrganization;
+  myUserId: string;
+  onLeft: (organizationName: string) => void;
+}) {
+  const utils = trpc.useUtils();
+  const [confirming, setConfirming] = useState(false);
+  const leave = trpc.organizations.removeMember.useMutation({
+    onSuccess: () => {
+      onLeft(organization.name);
+      void utils.organizations.mine.invalidate();
+    },
+    onSettled: () => setConfirming(false),
+  });
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
+  return (
+    <section aria-labelledby="leave-heading" className="panel">
+      <h2 id="leave-heading">Leave this organization</h2>
+      {confirming ? (
+        <div className="confirm-removal">
+          <p>Leave {organization.name}? You lose access to its agents at once; only an invitation brings you back.</p>
+          <button
+            type="button"
+            ref={confirmButton}
+            disabled={leave.isPending}
+            onClick={() => leave.mutate({ organizationId: organization.id, userId: myUserId })}
+          >
+            {leave.isPending ? "Leaving…" : "Yes, leave"}
+          </button>
+          <button type="button" className="secondary" disabled={leave.isPending} onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            leave.reset();
+            setConfirming(true);
+          }}
+        >
+          Leave organization
+        </button>
+      )}
+      <FormError message={leave.error ? readAppError(leave.error).message : null} />
+    </section>
   );
 }
 
