@@ -4,6 +4,7 @@
 import { EventBus, type EventBusOptions } from "@switchboard/events";
 import { coachingTopics } from "./coaching/topics.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
+import { organizationTopics } from "./organizations/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 import { directFrames } from "./wire-format.ts";
 
@@ -11,6 +12,7 @@ export const appTopics = {
   ...requestTopics,
   ...onboardingTopics,
   ...coachingTopics,
+  ...organizationTopics,
 };
 
 export type AppTopics = typeof appTopics;

@@ -2,13 +2,16 @@
 // Owners and admins invite people by link and remove members, owners change roles, members see
 // the list read-only. The API enforces every rule; this page only leaves out what the person
 // can't do, and shows the API's own words next to the action it refused.
+import { skipToken } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { agentsPath } from "../agents/agent-labels.ts";
 import type { MyOrganization } from "../agents/use-organization.ts";
 import { readAppError } from "../api/app-error.ts";
+import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, SelectField, TextField } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import {
@@ -59,19 +62,55 @@ function Members({
   onLeft: (organizationName: string) => void;
 }) {
   const manage = canManageMembers(organization.role);
+  const { members, liveProblem } = useLiveRoster(organization.id);
   return (
     <>
+      <LiveUpdatesAlert problem={liveProblem} />
       <p className="lead">
         {manage
           ? "Invite people by link, and decide what each person may do."
           : `You are ${roleInSentence[organization.role]} here. Only owners and admins can invite or change members.`}
       </p>
       {manage && <InvitePanel organization={organization} />}
-      <MemberList organization={organization} myUserId={myUserId} />
-      {manage && <PendingInvitations organization={organization} />}
+      <MemberList organization={organization} myUserId={myUserId} members={members} />
+      {/* Read after the members (and their lastEventId), so the subscription covers it too. */}
+      {manage && members.isSuccess && <PendingInvitations organization={organization} />}
       <LeavePanel organization={organization} myUserId={myUserId} onLeft={onLeft} />
     </>
   );
+}
+
+/**
+ * The members list, live: it is read with the event id it is current to, and `onRoster` from that
+ * id says which list changed, whoever changed it (another admin, an invitee accepting). A change
+ * to the members may change this person's own role, so their organizations are read again too.
+ */
+function useLiveRoster(organizationId: string) {
+  const utils = trpc.useUtils();
+  const members = trpc.organizations.members.useQuery({ organizationId });
+  // The first read's position, kept: later reads must not restart the subscription.
+  const [from, setFrom] = useState<string | null>(null);
+  if (from === null && members.data) setFrom(members.data.lastEventId);
+  const refetch = {
+    members: () => {
+      void utils.organizations.members.invalidate({ organizationId });
+      void utils.organizations.mine.invalidate();
+    },
+    invitations: () => void utils.organizations.invitations.invalidate({ organizationId }),
+  };
+  const subscription = trpc.organizations.onRoster.useSubscription(
+    from === null ? skipToken : { organizationId, lastEventId: from },
+    {
+      onData: onLiveMessage({
+        resync: () => {
+          refetch.members();
+          refetch.invitations();
+        },
+        event: (payload) => refetch[payload.changed](),
+      }),
+    },
+  );
+  return { members, liveProblem: liveProblemOf(subscription) };
 }
 
 /** Leaving is removing oneself; the API keeps the last owner from leaving and says why. */
@@ -233,8 +272,15 @@ function InvitationLinkField({ email, link, expiresAt }: { email: string; link: 
   );
 }
 
-function MemberList({ organization, myUserId }: { organization: MyOrganization; myUserId: string }) {
-  const members = trpc.organizations.members.useQuery({ organizationId: organization.id });
+function MemberList({
+  organization,
+  myUserId,
+  members,
+}: {
+  organization: MyOrganization;
+  myUserId: string;
+  members: ReturnType<typeof useLiveRoster>["members"];
+}) {
   const [notice, setNotice] = useState<string | null>(null);
   const manage = canManageMembers(organization.role);
   return (
@@ -262,7 +308,7 @@ function MemberList({ organization, myUserId }: { organization: MyOrganization; 
             </tr>
           </thead>
           <tbody>
-            {members.data.map((member) => (
+            {members.data.members.map((member) => (
               // Keyed by role too: a changed role starts the row afresh, its menu on the new role.
               <MemberRow
                 key={`${member.userId}:${member.role}`}

@@ -3,7 +3,7 @@
 import type { RouterOutputs } from "@switchboard/api";
 import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
-export type Member = RouterOutputs["organizations"]["members"][number];
+export type Member = RouterOutputs["organizations"]["members"]["members"][number];
 export type MemberRole = Member["role"];
 export type PendingInvitation = RouterOutputs["organizations"]["invitations"][number];
 export type InvitationView = RouterOutputs["organizations"]["invitation"];

@@ -3,6 +3,7 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter, createCaller } from "../root.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
 import { createTestApi, errorOf } from "../test-api-client.ts";
@@ -10,6 +11,7 @@ import { createContext } from "../trpc.ts";
 import type { ChatStreamMessage } from "./chat.ts";
 
 let database: TestDatabase;
+let events: AppEventBus;
 let api: ReturnType<typeof createTestApi<typeof appRouter>>;
 let owner: TestAccount;
 let member: TestAccount;
@@ -19,7 +21,9 @@ let orgB: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  api = createTestApi({ router: appRouter, db: database.db });
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  api = createTestApi({ router: appRouter, db: database.db, events });
   owner = await createTestAccount(database.db, { email: "owner-a@example.com" });
   member = await createTestAccount(database.db, { email: "member-a@example.com" });
   outsider = await createTestAccount(database.db, { email: "owner-b@example.com" });
@@ -30,6 +34,7 @@ beforeAll(async () => {
   await database.db.membership.updateMany({ where: { organizationId: orgB }, data: { role: "owner" } });
 });
 afterAll(async () => {
+  await events.stop();
   await database.drop();
 });
 
@@ -164,7 +169,7 @@ describe("isolation between organizations and websites", () => {
     });
     expect((await errorOf(as(outsider).organizations.acceptInvitation.mutate({ token }))).code).toBe("FORBIDDEN");
     await as(invitee).organizations.acceptInvitation.mutate({ token });
-    const members = await as(owner).organizations.members.query({ organizationId: orgA });
+    const { members } = await as(owner).organizations.members.query({ organizationId: orgA });
     expect(members.find((m) => m.userId === invitee.id)?.role).toBe("admin");
     expect((await errorOf(as(invitee).organizations.acceptInvitation.mutate({ token }))).code).toBe("NOT_FOUND");
   });

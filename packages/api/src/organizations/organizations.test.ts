@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../root.ts";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
+import { appRouter, createCaller } from "../root.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
 import { createTestApi, errorOf } from "../test-api-client.ts";
+import { watchTopic } from "../test-live-events.ts";
+import { createContext } from "../trpc.ts";
 
 let database: TestDatabase;
+let events: AppEventBus;
 let api: ReturnType<typeof createTestApi<typeof appRouter>>;
 let owner: TestAccount;
 let admin: TestAccount;
@@ -16,7 +21,9 @@ let orgB: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  api = createTestApi({ router: appRouter, db: database.db });
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  api = createTestApi({ router: appRouter, db: database.db, events });
   owner = await createTestAccount(database.db, { email: "owner@org-a.example" });
   admin = await createTestAccount(database.db, { email: "admin@org-a.example" });
   member = await createTestAccount(database.db, { email: "member@org-a.example" });
@@ -33,6 +40,7 @@ beforeAll(async () => {
   await database.db.membership.create({ data: { organizationId: orgB, userId: outsider.id, role: "owner" } });
 });
 afterAll(async () => {
+  await events.stop();
   await database.drop();
 });
 
@@ -185,7 +193,75 @@ describe("an invitation link", () => {
       as(invitee).organizations.acceptInvitation.mutate({ token }),
     ]);
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
-    const members = await as(owner).organizations.members.query({ organizationId: orgA });
+    const { members } = await as(owner).organizations.members.query({ organizationId: orgA });
     expect(members.filter((m) => m.userId === invitee.id)).toHaveLength(1);
+  });
+});
+
+describe("live roster", () => {
+  it("tells the organization's members pages which list changed, in the change's own transaction", async () => {
+    const watch = watchTopic(events, "organizations.roster", orgA);
+    const elsewhere = watchTopic(events, "organizations.roster", orgB);
+    const person = await newPerson();
+    const { token, invitationId } = await as(owner).organizations.invite.mutate({
+      organizationId: orgA,
+      email: person.email,
+    });
+    await watch.until(1);
+    await as(owner).organizations.revokeInvitation.mutate({ organizationId: orgA, invitationId });
+    const again = await as(owner).organizations.invite.mutate({ organizationId: orgA, email: person.email });
+    await as(person).organizations.acceptInvitation.mutate({ token: again.token });
+    await as(owner).organizations.changeRole.mutate({ organizationId: orgA, userId: person.id, role: "admin" });
+    await as(person).organizations.removeMember.mutate({ organizationId: orgA, userId: person.id });
+    await watch.until(7);
+    expect(watch.received.map((event) => event.changed)).toEqual([
+      "invitations", // invited
+      "invitations", // withdrawn
+      "invitations", // invited again
+      "members", // accepted: a new member…
+      "invitations", // …and one invitation fewer
+      "members", // role changed
+      "members", // left
+    ]);
+    // A refused change publishes nothing: the only owner can't leave.
+    const ownerLeaves = as(owner).organizations.removeMember.mutate({ organizationId: orgA, userId: owner.id });
+    expect(await errorOf(ownerLeaves)).toMatchObject({ code: "FORBIDDEN" });
+    expect(token).not.toBe(again.token);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watch.received).toHaveLength(7);
+    expect(elsewhere.received).toEqual([]);
+    await watch.stop();
+    await elsewhere.stop();
+  });
+
+  it("follows an organization only for its members, and from where the member list was read", async () => {
+    const caller = async (account: TestAccount) =>
+      createCaller(
+        await createContext({
+          db: database.db,
+          log: pino({ level: "silent" }),
+          token: account.token,
+          requestId: randomUUID(),
+          events,
+        }),
+      );
+    const outsiderFollows = (await caller(outsider)).organizations.onRoster({
+      organizationId: orgA,
+      lastEventId: null,
+    });
+    expect(await errorOf(outsiderFollows)).toMatchObject({ code: "NOT_FOUND" });
+    const badId = (await caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId: "yesterday" });
+    expect(await errorOf(badId)).toMatchObject({ code: "BAD_REQUEST" });
+
+    // Read the list, then a change lands before the page subscribes: the subscription still gets it.
+    const { lastEventId } = await as(member).organizations.members.query({ organizationId: orgA });
+    await as(owner).organizations.invite.mutate({ organizationId: orgA, email: `late-${randomUUID()}@example.com` });
+    const stream = await (await caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId });
+    for await (const event of stream) {
+      // A server-side caller yields the procedure's own tracked(id, message) envelopes.
+      const [, message] = event as unknown as [string, unknown];
+      expect(message).toMatchObject({ type: "event", payload: { changed: "invitations" } });
+      break; // ends the subscription
+    }
   });
 });

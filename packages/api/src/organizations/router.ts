@@ -3,8 +3,10 @@
 // demotions cannot both pass).
 import { randomBytes } from "node:crypto";
 import type { Transaction } from "@switchboard/db";
+import { lastEventIdSchema } from "@switchboard/events";
 import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
+import { type AppEventBus, liveEvents } from "../live-events.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import {
@@ -25,6 +27,14 @@ async function lockOwners(tx: Transaction, organizationId: string): Promise<stri
   return rows.filter((row) => row.role === "owner").map((row) => row.user_id);
 }
 
+/** Tells the organization's open members pages that one of its lists changed (in the change's transaction). */
+const rosterChanged = (
+  events: AppEventBus,
+  tx: Transaction,
+  organizationId: string,
+  changed: "members" | "invitations",
+) => events.publish(tx, "organizations.roster", organizationId, { changed });
+
 const lastOwner = () =>
   appError("FORBIDDEN_ROLE", "An organization needs at least one owner. Make someone else an owner first.");
 
@@ -39,14 +49,27 @@ export const organizationsRouter = router({
     return memberships.map((m) => ({ ...m.organization, role: m.role }));
   }),
 
+  /** The members, and lastEventId to follow `onRoster` from (read before the rows: nothing falls between). */
   members: orgProcedure.query(async ({ ctx }) => {
+    const lastEventId = ctx.events.headEventId();
     const members = await ctx.db.membership.findMany({
       where: { organizationId: ctx.membership.organizationId },
       include: { user: { select: { id: true, name: true, email: true } } },
       orderBy: { createdAt: "asc" },
     });
-    return members.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, role: m.role }));
+    return {
+      members: members.map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, role: m.role })),
+      lastEventId,
+    };
   }),
+
+  /** Live: which of the organization's lists (members, invitations) changed. Members only. */
+  onRoster: orgProcedure.input(z.object({ lastEventId: lastEventIdSchema })).subscription(({ ctx, input, signal }) =>
+    liveEvents(ctx, "organizations.roster", ctx.membership.organizationId, {
+      lastEventId: input.lastEventId,
+      signal,
+    }),
+  ),
 
   /**
    * Creates an invitation link (valid 7 days); the invitee accepts it signed in with that email.
@@ -76,6 +99,7 @@ export const organizationsRouter = router({
             expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
           },
         });
+        await rosterChanged(ctx.events, tx, organizationId, "invitations");
         return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
       });
     }),
@@ -102,11 +126,15 @@ export const organizationsRouter = router({
   /** Withdraws an invitation that has not been accepted: its link stops working. */
   revokeInvitation: orgProcedure.input(z.object({ invitationId: z.uuid() })).mutation(async ({ ctx, input }) => {
     requireRole(ctx.membership, "admin");
-    const { count } = await ctx.db.organizationInvitation.deleteMany({
-      where: { id: input.invitationId, organizationId: ctx.membership.organizationId, acceptedAt: null },
+    const organizationId = ctx.membership.organizationId;
+    return ctx.db.$transaction(async (tx) => {
+      const { count } = await tx.organizationInvitation.deleteMany({
+        where: { id: input.invitationId, organizationId, acceptedAt: null },
+      });
+      if (count === 0) throw appError("NOT_FOUND", "That invitation was already accepted or withdrawn.");
+      await rosterChanged(ctx.events, tx, organizationId, "invitations");
+      return { revoked: input.invitationId };
     });
-    if (count === 0) throw appError("NOT_FOUND", "That invitation was already accepted or withdrawn.");
-    return { revoked: input.invitationId };
   }),
 
   /**
@@ -149,6 +177,8 @@ export const organizationsRouter = router({
           create: { organizationId: invitation.organizationId, userId: ctx.user.id, role: invitation.role },
           update: {},
         });
+        await rosterChanged(ctx.events, tx, invitation.organizationId, "members");
+        await rosterChanged(ctx.events, tx, invitation.organizationId, "invitations");
         return { organizationId: invitation.organizationId, organizationName: invitation.organization.name };
       });
     }),
@@ -164,6 +194,7 @@ export const organizationsRouter = router({
         data: { role: input.role },
       });
       if (count === 0) throw appError("NOT_FOUND", "That person is not a member of this organization.");
+      await rosterChanged(ctx.events, tx, organizationId, "members");
       return { userId: input.userId, role: input.role };
     });
   }),
@@ -182,6 +213,7 @@ export const organizationsRouter = router({
       }
       if (target.role === "owner" && owners.length === 1) throw lastOwner();
       await tx.membership.delete({ where: { id: target.id } });
+      await rosterChanged(ctx.events, tx, organizationId, "members");
       return { removed: input.userId };
     });
   }),
