@@ -132,28 +132,18 @@ function LeavePanel({
     },
     onSettled: () => setConfirming(false),
   });
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
   return (
     <section aria-labelledby="leave-heading" className="panel">
       <h2 id="leave-heading">Leave this organization</h2>
       {confirming ? (
-        <div className="confirm-removal">
-          <p>Leave {organization.name}? You lose access to its agents at once; only an invitation brings you back.</p>
-          <button
-            type="button"
-            ref={confirmButton}
-            disabled={leave.isPending}
-            onClick={() => leave.mutate({ organizationId: organization.id, userId: myUserId })}
-          >
-            {leave.isPending ? "Leaving…" : "Yes, leave"}
-          </button>
-          <button type="button" className="secondary" disabled={leave.isPending} onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
+        <ConfirmRemoval
+          question={`Leave ${organization.name}? You lose access to its agents at once; only an invitation brings you back.`}
+          confirmLabel="Yes, leave"
+          pendingLabel="Leaving…"
+          pending={leave.isPending}
+          onConfirm={() => leave.mutate({ organizationId: organization.id, userId: myUserId })}
+          onCancel={() => setConfirming(false)}
+        />
       ) : (
         <button
           type="button"
@@ -408,8 +398,9 @@ function MemberRow({
           {removable &&
             (confirming ? (
               <ConfirmRemoval
-                name={member.name}
-                organizationName={organization.name}
+                question={`Remove ${member.name} from ${organization.name}?`}
+                confirmLabel="Yes, remove"
+                pendingLabel="Removing…"
                 pending={remove.isPending}
                 onConfirm={() => remove.mutate({ organizationId: organization.id, userId: member.userId })}
                 onCancel={() => setConfirming(false)}
@@ -426,29 +417,30 @@ function MemberRow({
   );
 }
 
+/** A removal asked once more, in words, with the focus on the answer. */
 function ConfirmRemoval({
-  name,
-  organizationName,
+  question,
+  confirmLabel,
+  pendingLabel,
   pending,
   onConfirm,
   onCancel,
 }: {
-  name: string;
-  organizationName: string;
+  question: string;
+  confirmLabel: string;
+  pendingLabel: string;
   pending: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
   const confirmButton = useRef<HTMLButtonElement>(null);
-  // The Remove button the person just pressed is gone: keep their place on the question.
+  // The button the person just pressed is gone: keep their place on the question.
   useEffect(() => confirmButton.current?.focus(), []);
   return (
     <div className="confirm-removal">
-      <p>
-        Remove {name} from {organizationName}?
-      </p>
+      <p>{question}</p>
       <button type="button" ref={confirmButton} disabled={pending} onClick={onConfirm}>
-        {pending ? "Removing…" : "Yes, remove"}
+        {pending ? pendingLabel : confirmLabel}
       </button>
       <button type="button" className="secondary" disabled={pending} onClick={onCancel}>
         Cancel
