@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createOpenAIClient } from "@switchboard/integrations";
-import { createTestDatabase, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
+import { startOpenAIFake } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
+import { createCaller } from "../root.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
+import { errorOf } from "../test-api-client.ts";
+import { useTestApi } from "../test-file-api.ts";
 import { createContext } from "../trpc.ts";
 import type { ChatStreamMessage } from "./chat.ts";
 
-let database: TestDatabase;
-let events: AppEventBus;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+const h = useTestApi();
 let owner: TestAccount;
 let member: TestAccount;
 let outsider: TestAccount;
@@ -20,26 +18,18 @@ let orgA: string;
 let orgB: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  events = createAppEventBus({ databaseUrl: database.url });
-  await events.start();
-  api = createTestApi({ router: appRouter, db: database.db, events });
-  owner = await createTestAccount(database.db, { email: "owner-a@example.com" });
-  member = await createTestAccount(database.db, { email: "member-a@example.com" });
-  outsider = await createTestAccount(database.db, { email: "owner-b@example.com" });
-  orgA = (await createTestOrganization(database.db, "org-a", [{ userId: owner.id }])).id;
-  await database.db.membership.updateMany({ where: { organizationId: orgA }, data: { role: "owner" } });
-  await database.db.membership.create({ data: { organizationId: orgA, userId: member.id, role: "member" } });
-  orgB = (await createTestOrganization(database.db, "org-b", [{ userId: outsider.id }])).id;
-  await database.db.membership.updateMany({ where: { organizationId: orgB }, data: { role: "owner" } });
-});
-afterAll(async () => {
-  await events.stop();
-  await database.drop();
+  owner = await createTestAccount(h.database.db, { email: "owner-a@example.com" });
+  member = await createTestAccount(h.database.db, { email: "member-a@example.com" });
+  outsider = await createTestAccount(h.database.db, { email: "owner-b@example.com" });
+  orgA = (await createTestOrganization(h.database.db, "org-a", [{ userId: owner.id }])).id;
+  await h.database.db.membership.updateMany({ where: { organizationId: orgA }, data: { role: "owner" } });
+  await h.database.db.membership.create({ data: { organizationId: orgA, userId: member.id, role: "member" } });
+  orgB = (await createTestOrganization(h.database.db, "org-b", [{ userId: outsider.id }])).id;
+  await h.database.db.membership.updateMany({ where: { organizationId: orgB }, data: { role: "owner" } });
 });
 
 const as = (account: TestAccount | null, origin?: string) =>
-  api({ authorization: account ? `Bearer ${account.token}` : "" }, origin);
+  h.client({ authorization: account ? `Bearer ${account.token}` : "" }, origin);
 
 const config = {
   name: "Front desk",
@@ -84,7 +74,7 @@ describe("agent configuration", () => {
       [2, "draft"],
       [1, "published"],
     ]);
-    const v1 = await database.db.agentVersion.findFirstOrThrow({ where: { agentId, version: 1 } });
+    const v1 = await h.database.db.agentVersion.findFirstOrThrow({ where: { agentId, version: 1 } });
     expect(v1.systemPrompt).toBe("You are helpful.");
     await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
     agent = await as(owner).agents.get.query({ organizationId: orgA, agentId });
@@ -100,7 +90,7 @@ describe("agent configuration", () => {
     expect(session.versionNumber).toBe(1);
     await as(owner).agents.update.mutate({ organizationId: orgA, agentId, config: { ...config, model: "gpt-4o" } });
     await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
-    const stored = await database.db.agentSession.findUniqueOrThrow({
+    const stored = await h.database.db.agentSession.findUniqueOrThrow({
       where: { publicId: session.sessionId },
       include: { agentVersion: true },
     });
@@ -142,14 +132,16 @@ describe("isolation between organizations and websites", () => {
     });
     expect(await errorOf(as(null).agents.startSession.mutate({ agentId }))).toMatchObject({ code: "FORBIDDEN" });
     const sub = await as(null, "https://help.brand-a.example").agents.startSession.mutate({ agentId });
-    const stored = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sub.sessionId } });
+    const stored = await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId: sub.sessionId } });
     expect(stored).toMatchObject({ websiteDomain: "help.brand-a.example", channel: "web", status: "active" });
   });
 
   it("keeps at least one owner", async () => {
-    const lonely = await createTestAccount(database.db, { email: `solo-${randomUUID()}@example.com` });
-    const org = await createTestOrganization(database.db, `solo-${randomUUID().slice(0, 8)}`, [{ userId: lonely.id }]);
-    await database.db.membership.updateMany({ where: { organizationId: org.id }, data: { role: "owner" } });
+    const lonely = await createTestAccount(h.database.db, { email: `solo-${randomUUID()}@example.com` });
+    const org = await createTestOrganization(h.database.db, `solo-${randomUUID().slice(0, 8)}`, [
+      { userId: lonely.id },
+    ]);
+    await h.database.db.membership.updateMany({ where: { organizationId: org.id }, data: { role: "owner" } });
     expect(
       await errorOf(
         as(lonely).organizations.changeRole.mutate({ organizationId: org.id, userId: lonely.id, role: "member" }),
@@ -161,7 +153,7 @@ describe("isolation between organizations and websites", () => {
   });
 
   it("invites by link: only the invited email can accept, once", async () => {
-    const invitee = await createTestAccount(database.db, { email: `invitee-${randomUUID()}@example.com` });
+    const invitee = await createTestAccount(h.database.db, { email: `invitee-${randomUUID()}@example.com` });
     const { token } = await as(owner).organizations.invite.mutate({
       organizationId: orgA,
       email: invitee.email,
@@ -196,14 +188,14 @@ describe("bad input", () => {
     { name: "missing model", change: { model: "" }, field: "config.model" },
   ];
   it.each(cases)("refuses $name with a field message, writing nothing", async ({ change, field }) => {
-    const before = await database.db.agentVersion.count();
+    const before = await h.database.db.agentVersion.count();
     const error = await errorOf(
       as(owner).agents.create.mutate({ organizationId: orgA, config: { ...config, ...change } as typeof config }),
     );
     expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
     expect(error.message).not.toMatch(/zod|invalid_type|undefined/i);
-    expect(await database.db.agentVersion.count()).toBe(before);
+    expect(await h.database.db.agentVersion.count()).toBe(before);
   });
 
   const sessionCases: { name: string; input: Record<string, unknown>; field: string }[] = [
@@ -222,11 +214,11 @@ describe("bad input", () => {
     { name: "an unknown field", input: { agentId: randomUUID(), organizationId: randomUUID() }, field: "" },
   ];
   it.each(sessionCases)("refuses a session with $name, starting nothing", async ({ input, field }) => {
-    const before = await database.db.agentSession.count();
+    const before = await h.database.db.agentSession.count();
     const error = await errorOf(as(null, "https://shop-a.example").agents.startSession.mutate(input as never));
     expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
-    expect(await database.db.agentSession.count()).toBe(before);
+    expect(await h.database.db.agentSession.count()).toBe(before);
   });
 
   it("refuses malformed ids and a session of an unpublished agent plainly", async () => {
@@ -258,7 +250,7 @@ describe("chat", () => {
   /** A server-side caller as a website visitor on `origin` (or a signed-in member). */
   async function caller(origin: string | null, account?: TestAccount, idleMs = 60_000) {
     const ctx = await createContext({
-      db: database.db,
+      db: h.database.db,
       log: pino({ level: "silent" }),
       token: account?.token ?? null,
       requestId: randomUUID(),
@@ -295,7 +287,7 @@ describe("chat", () => {
     const sent = openai.chatRequests.at(-1)!;
     expect(sent).toMatchObject({ model: "gpt-4o-mini", temperature: 0.4, max_tokens: 256, stream: true });
     expect(sent.messages.map((m) => m.role)).toEqual(["system", "user"]);
-    const stored = await database.db.agentSession.findUniqueOrThrow({
+    const stored = await h.database.db.agentSession.findUniqueOrThrow({
       where: { publicId: sessionId },
       include: { messages: { orderBy: { createdAt: "asc" } } },
     });
@@ -319,7 +311,7 @@ describe("chat", () => {
     expect((await errorOf(chat("https://shop-a.example", sessionId, "Tell me more"))).message).toMatch(
       /couldn't reach the assistant|couldn't answer/,
     );
-    const messages = await database.db.agentMessage.findMany({
+    const messages = await h.database.db.agentMessage.findMany({
       where: { session: { publicId: sessionId } },
       orderBy: { createdAt: "asc" },
     });
@@ -336,9 +328,9 @@ describe("chat", () => {
   it("sends the history trimmed to the budget, newest kept", async () => {
     const agentId = await publishedAgent();
     const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
-    const session = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
+    const session = await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
     for (let i = 0; i < 40; i++) {
-      await database.db.agentMessage.create({
+      await h.database.db.agentMessage.create({
         data: { sessionId: session.id, role: i % 2 ? "assistant" : "user", content: `old ${i} ${"x".repeat(800)}` },
       });
     }
@@ -364,7 +356,7 @@ describe("chat", () => {
       code: "TOO_MANY_REQUESTS",
       message: "You're sending messages too quickly. Please wait a moment and try again.",
     });
-    await database.db.agentSession.update({
+    await h.database.db.agentSession.update({
       where: { publicId: sessionId },
       data: { lastActivityAt: new Date(Date.now() - 120_000) },
     });
@@ -383,7 +375,7 @@ describe("chat", () => {
     ).toMatchObject({
       message: "This chat ended because it was idle for too long. Start a new one.",
     });
-    expect((await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } })).status).toBe(
+    expect((await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } })).status).toBe(
       "expired",
     );
   });
@@ -402,11 +394,11 @@ describe("chat", () => {
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(refused).toHaveLength(7);
     for (const reason of refused) expect(reason).toMatchObject({ code: "TOO_MANY_REQUESTS" });
-    const stored = await database.db.agentMessage.count({
+    const stored = await h.database.db.agentMessage.count({
       where: { session: { publicId: sessionId }, role: "user" },
     });
     expect(stored).toBe(3);
-    const session = await database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
+    const session = await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } });
     expect(session.messageCount).toBe(6); // three questions and their three replies
   });
 

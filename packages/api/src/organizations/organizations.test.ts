@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
+import { errorOf } from "../test-api-client.ts";
+import { useTestApi } from "../test-file-api.ts";
 import { watchTopic } from "../test-live-events.ts";
-import { createContext } from "../trpc.ts";
 
-let database: TestDatabase;
-let events: AppEventBus;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+const h = useTestApi();
 let owner: TestAccount;
 let admin: TestAccount;
 let member: TestAccount;
@@ -20,32 +14,24 @@ let orgA: string;
 let orgB: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  events = createAppEventBus({ databaseUrl: database.url });
-  await events.start();
-  api = createTestApi({ router: appRouter, db: database.db, events });
-  owner = await createTestAccount(database.db, { email: "owner@org-a.example" });
-  admin = await createTestAccount(database.db, { email: "admin@org-a.example" });
-  member = await createTestAccount(database.db, { email: "member@org-a.example" });
-  outsider = await createTestAccount(database.db, { email: "owner@org-b.example" });
-  orgA = (await createTestOrganization(database.db, "org-a", [])).id;
-  await database.db.membership.createMany({
+  owner = await createTestAccount(h.database.db, { email: "owner@org-a.example" });
+  admin = await createTestAccount(h.database.db, { email: "admin@org-a.example" });
+  member = await createTestAccount(h.database.db, { email: "member@org-a.example" });
+  outsider = await createTestAccount(h.database.db, { email: "owner@org-b.example" });
+  orgA = (await createTestOrganization(h.database.db, "org-a", [])).id;
+  await h.database.db.membership.createMany({
     data: [
       { organizationId: orgA, userId: owner.id, role: "owner" },
       { organizationId: orgA, userId: admin.id, role: "admin" },
       { organizationId: orgA, userId: member.id, role: "member" },
     ],
   });
-  orgB = (await createTestOrganization(database.db, "org-b", [])).id;
-  await database.db.membership.create({ data: { organizationId: orgB, userId: outsider.id, role: "owner" } });
-});
-afterAll(async () => {
-  await events.stop();
-  await database.drop();
+  orgB = (await createTestOrganization(h.database.db, "org-b", [])).id;
+  await h.database.db.membership.create({ data: { organizationId: orgB, userId: outsider.id, role: "owner" } });
 });
 
-const as = (account: TestAccount) => api({ token: account.token });
-const newPerson = () => createTestAccount(database.db, { email: `invitee-${randomUUID()}@example.com` });
+const as = (account: TestAccount) => h.as(account);
+const newPerson = () => createTestAccount(h.database.db, { email: `invitee-${randomUUID()}@example.com` });
 
 describe("pending invitations", () => {
   it("lists an organization's unaccepted invitations to its admins, newest first", async () => {
@@ -162,7 +148,7 @@ describe("an invitation link", () => {
       message: `This invitation is for ${invitee.email}. Sign in with that email to accept it.`,
     });
 
-    await database.db.organizationInvitation.update({
+    await h.database.db.organizationInvitation.update({
       where: { id: invitationId },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
@@ -200,8 +186,8 @@ describe("an invitation link", () => {
 
 describe("live roster", () => {
   it("tells the organization's members pages which list changed, in the change's own transaction", async () => {
-    const watch = watchTopic(events, "organizations.roster", orgA);
-    const elsewhere = watchTopic(events, "organizations.roster", orgB);
+    const watch = watchTopic(h.events, "organizations.roster", orgA);
+    const elsewhere = watchTopic(h.events, "organizations.roster", orgB);
     const person = await newPerson();
     const { token, invitationId } = await as(owner).organizations.invite.mutate({
       organizationId: orgA,
@@ -235,28 +221,18 @@ describe("live roster", () => {
   });
 
   it("follows an organization only for its members, and from where the member list was read", async () => {
-    const caller = async (account: TestAccount) =>
-      createCaller(
-        await createContext({
-          db: database.db,
-          log: pino({ level: "silent" }),
-          token: account.token,
-          requestId: randomUUID(),
-          events,
-        }),
-      );
-    const outsiderFollows = (await caller(outsider)).organizations.onRoster({
+    const outsiderFollows = (await h.caller(outsider)).organizations.onRoster({
       organizationId: orgA,
       lastEventId: null,
     });
     expect(await errorOf(outsiderFollows)).toMatchObject({ code: "NOT_FOUND" });
-    const badId = (await caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId: "yesterday" });
+    const badId = (await h.caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId: "yesterday" });
     expect(await errorOf(badId)).toMatchObject({ code: "BAD_REQUEST" });
 
     // Read the list, then a change lands before the page subscribes: the subscription still gets it.
     const { lastEventId } = await as(member).organizations.members.query({ organizationId: orgA });
     await as(owner).organizations.invite.mutate({ organizationId: orgA, email: `late-${randomUUID()}@example.com` });
-    const stream = await (await caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId });
+    const stream = await (await h.caller(member)).organizations.onRoster({ organizationId: orgA, lastEventId });
     for await (const event of stream) {
       // A server-side caller yields the procedure's own tracked(id, message) envelopes.
       const [, message] = event as unknown as [string, unknown];
