@@ -5,6 +5,7 @@
 //                   coalesced NOTIFY per burst of commits (a wake-up, never data)
 //   ListenConnection  one LISTEN per process; every wake-up (or the periodic poll) runs the pump
 //   pump            reads deliverable outbox rows in (txId, id) order and fans them out in memory
+//                   (HandOut: a slice of subscribers per turn, while the pump reads on)
 //   subscribe(…)    a tracked tRPC async iterable: catch-up from the outbox after lastEventId,
 //                   then live events, with no gap and no duplicate
 import { randomUUID } from "node:crypto";
@@ -15,6 +16,7 @@ import pino, { type Logger } from "pino";
 import type { z } from "zod";
 import { CommitNotifier } from "./commit-notifier.ts";
 import { comparePositions, type EventPosition, formatEventId, parseEventId, START_POSITION } from "./event-position.ts";
+import { HandOut } from "./hand-out.ts";
 import { ListenConnection } from "./listen-connection.ts";
 import {
   deliverableHead,
@@ -83,8 +85,10 @@ function envelopeOf(row: OutboxRow): TrackedEnvelope<BusMessage<unknown>> {
 }
 
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Deliveries handed out before the fan-out lets other work run. */
+/** Deliveries handed out per turn of the event loop before the fan-out lets other work run. */
 const DISPATCH_SLICE = 200;
+/** Deliveries queued for hand-out beyond which the pump waits for them before reading more. */
+const MAX_WAITING_DELIVERIES = 100_000;
 
 export class EventBus<TTopics extends TopicSchemas> {
   readonly instanceId = randomUUID();
@@ -97,6 +101,7 @@ export class EventBus<TTopics extends TopicSchemas> {
   private cursor: EventPosition = START_POSITION;
   private pumping = false;
   private pumpAgain = false;
+  private readonly handOut = new HandOut<Subscriber, Delivery>(DISPATCH_SLICE);
   private withheldTimer: NodeJS.Timeout | null = null;
   private withheldDelayMs = 2;
   private timers: NodeJS.Timeout[] = [];
@@ -144,6 +149,7 @@ export class EventBus<TTopics extends TopicSchemas> {
     for (const timer of this.timers) clearInterval(timer);
     if (this.withheldTimer) clearTimeout(this.withheldTimer);
     this.notifier.stop();
+    this.handOut.clear();
     for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.close();
     this.subscribers.clear();
     await this.listener.stop();
@@ -283,7 +289,8 @@ export class EventBus<TTopics extends TopicSchemas> {
           const last = rows.at(-1);
           if (last) {
             this.cursor = last.position;
-            await this.dispatch(rows);
+            this.dispatch(rows);
+            if (this.handOut.waiting > MAX_WAITING_DELIVERIES) await this.handOut.drained();
           }
           if (rows.length === batchSize) continue;
           if (withheld) this.retryWithheld();
@@ -312,38 +319,27 @@ export class EventBus<TTopics extends TopicSchemas> {
   }
 
   /**
-   * Hands a batch of rows (already behind the cursor) to their subscribers. Each subscriber gets
-   * all of its rows of the batch at once, so its connection sends them in one write (see the
-   * server's WebSocket setup); a large audience is served in slices, letting the rest of the
-   * process (API calls, commits) run in between instead of stalling for the whole fan-out.
+   * Hands a batch of rows (already behind the cursor) to their subscribers, through the
+   * hand-out queue: the pump is free to read the next batch at once, and a subscriber still
+   * waiting for its turn when that batch comes gets both in one go (one write on its socket).
    */
-  private async dispatch(rows: OutboxRow[]): Promise<void> {
+  private dispatch(rows: OutboxRow[]): void {
     // Audiences are taken now, in the turn that moved the cursor past these rows: whoever
     // subscribes from here on starts at the cursor (or catches up to it from the outbox).
-    const plan: { deliveries: Delivery[]; audience: Subscriber[] }[] = [];
-    const byKey = new Map<string, { deliveries: Delivery[]; audience: Subscriber[] }>();
+    const byKey = new Map<string, { deliveries: Delivery[]; audience: Set<Subscriber> | undefined }>();
     for (const row of rows) {
       const key = `${row.topic}\u0000${row.scope}`;
       let entry = byKey.get(key);
       if (!entry) {
-        const set = this.subscribers.get(key);
-        entry = { deliveries: [], audience: set ? [...set] : [] };
+        entry = { deliveries: [], audience: this.subscribers.get(key) };
         byKey.set(key, entry);
-        if (set) plan.push(entry);
       }
-      if (entry.audience.length) entry.deliveries.push({ position: row.position, envelope: envelopeOf(row) });
+      if (entry.audience?.size) entry.deliveries.push({ position: row.position, envelope: envelopeOf(row) });
     }
-    let sliceLeft = DISPATCH_SLICE;
-    for (const { deliveries, audience } of plan) {
-      for (const subscriber of audience) {
-        if (sliceLeft <= 0) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          sliceLeft = DISPATCH_SLICE;
-        }
-        for (const delivery of deliveries) subscriber.push(delivery);
-        sliceLeft -= deliveries.length;
-      }
-      this.stats.delivered += audience.length * deliveries.length;
+    for (const { deliveries, audience } of byKey.values()) {
+      if (!audience?.size) continue;
+      for (const subscriber of audience) this.handOut.add(subscriber, deliveries);
+      this.stats.delivered += audience.size * deliveries.length;
     }
   }
 
