@@ -1,6 +1,6 @@
 // The fan-out's hand-out queue: deliveries wait per subscriber, and subscribers are served in
 // the order they got their first waiting delivery, `slice` deliveries per turn of the event
-// loop (the first slice at once, in the pump's own turn). So
+// loop (the first slice as soon as the code queueing a batch yields: a microtask). So
 //   - the pump only queues a batch (cheap) and can read the next one while the last is still
 //     being handed out to a large audience;
 //   - a subscriber still waiting when the next batch comes gets both at once, and its socket
