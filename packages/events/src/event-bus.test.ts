@@ -1,9 +1,11 @@
 import type { Transaction } from "@switchboard/db";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import pg from "pg";
+import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { EventBus, type EventBusOptions } from "./event-bus.ts";
-import { comparePositions, parseEventId } from "./event-position.ts";
+import { comparePositions, formatEventId, lastEventIdSchema, parseEventId } from "./event-position.ts";
 import { SlowSubscriberError } from "./subscription.ts";
 
 const topics = {
@@ -319,5 +321,87 @@ describe("EventBus", () => {
     await expect(bus.subscribe("test.note", "s", { lastEventId: "42; DROP TABLE" }).next()).rejects.toThrow(
       /malformed lastEventId/,
     );
+  });
+
+  it("tells a client whose lastEventId is ahead of the outbox (a restored or reset database) to resync, then goes live", async () => {
+    const bus = await startBus();
+    const witness = collect(bus, "r");
+    await publishNote(bus, "r", 1);
+    await waitFor(() => witness.received.length === 1);
+    await witness.stop();
+    // The position a client kept from before the database was restored: far past anything here.
+    const head = parseEventId(witness.received[0]!.id)!;
+    const fromAnotherHistory = formatEventId({ txId: head.txId + 1_000_000n, id: head.id + 1_000n });
+    const resumed = collect(bus, "r", fromAnotherHistory);
+    await waitFor(() => resumed.received.length === 1);
+    await publishNote(bus, "r", 2);
+    await waitFor(() => resumed.received.length === 2);
+    await resumed.stop();
+    expect(resumed.received.map((r) => r.type)).toEqual(["resync", "event"]);
+    expect(resumed.received[1]!.n).toBe(2);
+    expect(comparePositions(parseEventId(resumed.received[0]!.id)!, head)).toBe(0); // resync names the frontier
+  });
+
+  it("still resumes a client that saw an event this instance has not delivered yet (not 'ahead')", async () => {
+    const bus = await startBus();
+    const all = collect(bus, "q");
+    for (const n of [1, 2]) await publishNote(bus, "q", n);
+    await waitFor(() => all.received.length === 2);
+    await all.stop();
+    const resumed = collect(bus, "q", all.received[1]!.id);
+    await publishNote(bus, "q", 3);
+    await waitFor(() => resumed.received.length === 1);
+    await resumed.stop();
+    expect(resumed.received).toEqual([expect.objectContaining({ type: "event", n: 3 })]);
+  });
+
+  it("refuses event ids whose parts do not fit PostgreSQL's bigint, with the plain message", () => {
+    const largest = "9223372036854775807.9223372036854775807";
+    expect(lastEventIdSchema.safeParse(largest).success).toBe(true);
+    expect(parseEventId(largest)).not.toBeNull();
+    for (const id of [
+      "99999999999999999999.1",
+      "9223372036854775808.1",
+      "1.9223372036854775808",
+      "1.99999999999999999999",
+    ]) {
+      expect(parseEventId(id)).toBeNull();
+      const result = lastEventIdSchema.safeParse(id);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+        "This event id is not valid; reconnect without it.",
+      ]);
+    }
+  });
+
+  it("names the transaction holding live events back in one warning, once it has held them past the threshold", async () => {
+    const lines: { level: number; msg: string; pid?: number; applicationName?: string; transactionMs?: number }[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const bus = await startBus({ log, heldBackWarnMs: 300 });
+    const subscriber = collect(bus, "h");
+    const holder = new pg.Client({ connectionString: database.url, application_name: "forgotten-report" });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      const { rows } = await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid, pg_current_xact_id()");
+      const pid = rows[0]!.pid;
+      await publishNote(bus, "h", 1);
+      const named = () => lines.filter((line) => line.pid === pid);
+      await waitFor(() => named().length > 0, 5000);
+      expect(named()[0]).toMatchObject({
+        level: 40,
+        msg: expect.stringMatching(/held back by a long-running transaction/),
+        applicationName: "forgotten-report",
+        transactionMs: expect.any(Number),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // many more pumps while it still holds
+      expect(named()).toHaveLength(1);
+      expect(subscriber.received).toEqual([]);
+      await holder.query("COMMIT");
+      await waitFor(() => subscriber.received.length === 1);
+    } finally {
+      await holder.end();
+      await subscriber.stop();
+    }
   });
 });

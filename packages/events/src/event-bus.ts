@@ -21,11 +21,12 @@ import { ListenConnection } from "./listen-connection.ts";
 import {
   deliverableHead,
   insertEventStatement,
-  isRetained,
   type OutboxRow,
+  oldestRunningWriter,
   pruneOlderThan,
   readDeliverable,
   readScope,
+  resumeState,
 } from "./outbox.ts";
 import { shareMessage } from "./shared-message.ts";
 import { type DirectDelivery, Subscription, type Delivery as SubscriptionDelivery } from "./subscription.ts";
@@ -35,7 +36,10 @@ export type TopicSchemas = Record<string, z.ZodType>;
 
 export type BusMessage<TPayload> =
   | { type: "event"; topic: string; scope: string; payload: TPayload; createdAt: string }
-  /** Events after the client's lastEventId were pruned: refetch, then continue live. */
+  /**
+   * Events after the client's lastEventId were pruned, or its lastEventId is ahead of this
+   * outbox (a restored or reset database): refetch, then continue live.
+   */
   | { type: "resync" };
 
 export interface EventBusOptions<TTopics extends TopicSchemas> {
@@ -60,6 +64,12 @@ export interface EventBusOptions<TTopics extends TopicSchemas> {
   /** Outbox rows older than this are pruned; resumes from before it get a resync message. */
   retentionMs?: number;
   pruneEveryMs?: number;
+  /**
+   * When the delivery horizon has held committed events back this long, the transaction holding
+   * it is named in a warning (pid, application_name, how long it has been open): otherwise a
+   * forgotten open transaction delays every live event with no word anywhere.
+   */
+  heldBackWarnMs?: number;
 }
 
 export class UnknownTopicError extends Error {
@@ -104,6 +114,11 @@ export class EventBus<TTopics extends TopicSchemas> {
   private readonly handOut = new HandOut<Subscriber, Delivery>(DISPATCH_SLICE);
   private withheldTimer: NodeJS.Timeout | null = null;
   private withheldDelayMs = 2;
+  /** Since when every read found committed rows withheld (null: the last read did not). */
+  private withheldSince: number | null = null;
+  private nextHolderCheck = 0;
+  /** The transaction last named in a held-back warning: each holder is named once. */
+  private namedHolder: string | null = null;
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private stopped = false;
@@ -245,7 +260,10 @@ export class EventBus<TTopics extends TopicSchemas> {
     frontier: EventPosition,
   ): AsyncGenerator<Delivery, void> {
     let cursor = from;
-    if (!(await isRetained(this.pool, cursor))) {
+    // Pruned: what it missed is gone. Ahead (a restored or reset database): its position means
+    // nothing here, and skipping every live event up to it would look like silence. Either way
+    // the client refetches and continues from the frontier (the subscription's floor moves there).
+    if ((await resumeState(this.pool, cursor)) !== "retained") {
       yield { position: frontier, envelope: tracked(formatEventId(frontier), { type: "resync" }) };
       cursor = frontier;
     }
@@ -293,8 +311,13 @@ export class EventBus<TTopics extends TopicSchemas> {
             if (this.handOut.waiting > MAX_WAITING_DELIVERIES) await this.handOut.drained();
           }
           if (rows.length === batchSize) continue;
-          if (withheld) this.retryWithheld();
-          else this.withheldDelayMs = 2;
+          if (withheld) {
+            this.noteHeldBack();
+            this.retryWithheld();
+          } else {
+            this.withheldSince = null;
+            this.withheldDelayMs = 2;
+          }
           break;
         }
       } while (this.pumpAgain && !this.stopped);
@@ -306,6 +329,34 @@ export class EventBus<TTopics extends TopicSchemas> {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Rows have been withheld at every read for heldBackWarnMs: find the transaction holding the
+   * horizon and name it, once. A steady stream of short transactions can keep some row withheld
+   * at every read too; the holder's own age tells the two apart (only one open that long is named).
+   */
+  private noteHeldBack(): void {
+    const now = Date.now();
+    this.withheldSince ??= now;
+    const thresholdMs = this.options.heldBackWarnMs ?? 2000;
+    if (now - this.withheldSince < thresholdMs || now < this.nextHolderCheck) return;
+    this.nextHolderCheck = now + Math.max(thresholdMs / 2, 100);
+    const heldMs = now - this.withheldSince;
+    void oldestRunningWriter(this.pool)
+      .then((holder) => {
+        if (!holder || (holder.transactionMs ?? 0) < thresholdMs) return;
+        const key = `${holder.pid}:${holder.xid}`;
+        if (key === this.namedHolder) return;
+        this.namedHolder = key;
+        this.log.warn(
+          { pid: holder.pid, applicationName: holder.applicationName, transactionMs: holder.transactionMs, heldMs },
+          "live events are held back by a long-running transaction; they are delivered when it ends",
+        );
+      })
+      .catch((error) => {
+        if (!this.stopped) this.log.warn({ err: error }, "could not name the transaction holding live events back");
+      });
   }
 
   /** Committed rows wait behind an older running transaction: look again shortly. */

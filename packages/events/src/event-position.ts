@@ -15,17 +15,23 @@ export function formatEventId(position: EventPosition): string {
   return `${position.txId}.${position.id}`;
 }
 
-const eventIdPattern = /^(\d{1,20})\.(\d{1,19})$/;
+const eventIdPattern = /^(\d{1,19})\.(\d{1,19})$/;
+/** Both parts are PostgreSQL bigints: a larger number would fail every query it reaches. */
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export function parseEventId(eventId: string): EventPosition | null {
   const match = eventId.match(eventIdPattern);
-  return match ? { txId: BigInt(match[1]!), id: BigInt(match[2]!) } : null;
+  if (!match) return null;
+  const position = { txId: BigInt(match[1]!), id: BigInt(match[2]!) };
+  return position.txId <= MAX_BIGINT && position.id <= MAX_BIGINT ? position : null;
 }
 
-/** Input schema for a subscription's lastEventId: a malformed one is a BAD_REQUEST. */
+const invalidEventId = "This event id is not valid; reconnect without it.";
+
+/** Input schema for a subscription's lastEventId: a malformed or out-of-range one is a BAD_REQUEST. */
 export const lastEventIdSchema = z
   .string()
-  .regex(eventIdPattern, { error: "This event id is not valid; reconnect without it." })
+  .refine((eventId) => parseEventId(eventId) !== null, { error: invalidEventId })
   .nullish();
 
 export function comparePositions(a: EventPosition, b: EventPosition): number {

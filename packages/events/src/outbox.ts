@@ -134,17 +134,57 @@ export async function readScope(
 }
 
 /**
- * Whether a resume from `position` can be served from the outbox. Pruning removes a prefix in
- * delivery order, so if any row at or before the position is still there, nothing after it
- * was pruned. The start position is always servable.
+ * Whether a resume from `position` can be served from the outbox:
+ *   - "retained": yes. Pruning removes a prefix in delivery order, so if any row at or before
+ *     the position is still there, nothing after it was pruned (the start position always is);
+ *   - "pruned": rows after it may have been pruned (it is older than the retention);
+ *   - "ahead": no row at or after it exists, yet some row does. A position a client was given
+ *     is a row that committed, so this one comes from another history (a restored or reset
+ *     database): its numbers will be reused by new events, which would be skipped as seen.
+ *     (A client that saw an event this instance has not delivered yet is not "ahead": the row
+ *     exists.) An empty outbox reads as "pruned", which asks for the same resync.
  */
-export async function isRetained(db: pg.Pool, position: EventPosition): Promise<boolean> {
-  if (position.txId === 0n && position.id === 0n) return true;
-  const { rows } = await db.query<{ retained: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM event_outbox WHERE (tx_id, id) <= ($1::bigint, $2::bigint)) AS retained`,
+export async function resumeState(db: pg.Pool, position: EventPosition): Promise<"retained" | "pruned" | "ahead"> {
+  if (position.txId === 0n && position.id === 0n) return "retained";
+  const { rows } = await db.query<{ before: boolean; after: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM event_outbox WHERE (tx_id, id) <= ($1::bigint, $2::bigint)) AS before,
+            EXISTS (SELECT 1 FROM event_outbox WHERE (tx_id, id) >= ($1::bigint, $2::bigint)) AS after`,
     [position.txId.toString(), position.id.toString()],
   );
-  return rows[0]?.retained ?? false;
+  const { before = false, after = false } = rows[0] ?? {};
+  if (!before) return "pruned";
+  return after ? "retained" : "ahead";
+}
+
+/** A transaction of this database with a transaction id, as pg_stat_activity shows it. */
+export interface RunningWriter {
+  pid: number;
+  applicationName: string | null;
+  /** Its transaction id (backend_xid): names the transaction, not just the connection. */
+  xid: string;
+  transactionMs: number | null;
+}
+
+/**
+ * The oldest transaction of this database that holds a transaction id: the one the delivery
+ * horizon waits for when rows are withheld for long (younger ones only wait behind it).
+ */
+export async function oldestRunningWriter(db: pg.Pool): Promise<RunningWriter | null> {
+  const { rows } = await db.query<{ pid: number; application_name: string | null; xid: string; ms: string | null }>(
+    `SELECT pid, application_name, backend_xid::text AS xid,
+            (extract(epoch FROM clock_timestamp() - xact_start) * 1000)::bigint::text AS ms
+       FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_xid IS NOT NULL
+      ORDER BY age(backend_xid) DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    pid: row.pid,
+    applicationName: row.application_name || null,
+    xid: row.xid,
+    transactionMs: row.ms === null ? null : Number(row.ms),
+  };
 }
 
 /** Deletes a prefix (in delivery order) of rows older than the cutoff. Safe to run anywhere, any time. */
