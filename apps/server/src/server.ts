@@ -10,6 +10,7 @@ import {
   appRouter,
   createContext,
   type JobWorker,
+  LiveSocket,
   type OnboardingRuntime,
   tokenFromAuthorizationHeader,
   wsEncoder,
@@ -165,6 +166,8 @@ export async function startServer(
   });
 
   const wss = new WebSocketServer({ noServer: true });
+  /** Each socket's send queue, which ends a client that falls behind promptly (packages/api live-events.ts). */
+  const liveSockets = new WeakMap<WebSocket, LiveSocket>();
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -184,11 +187,7 @@ export async function startServer(
         ai: options.ai ?? null,
         jobs: options.jobs?.queue ?? null,
         client: clientOf(req),
-        connection: {
-          bufferedAmount: () => socket.bufferedAmount,
-          close: (code, reason) => socket.close(code, reason),
-          send: (frame) => socket.send(frame, { binary: false }),
-        },
+        connection: liveSockets.get(socket) ?? null,
       });
     },
   });
@@ -200,6 +199,7 @@ export async function startServer(
     }
     wss.handleUpgrade(req, socket, head, (client) => {
       sendInOneWritePerTurn(client, socket);
+      liveSockets.set(client, new LiveSocket(client, socket));
       wss.emit("connection", client, req);
     });
   });

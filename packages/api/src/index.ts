@@ -13,7 +13,15 @@ export {
 export { backfillEmbeddings } from "./coaching/memory.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type BackgroundJobDeps, type JobWorker, startBackgroundJobs } from "./job-worker.ts";
-export { type AppEventBus, type AppTopics, CLOSE_FELL_BEHIND, createAppEventBus } from "./live-events.ts";
+export {
+  type AppEventBus,
+  type AppTopics,
+  CLOSE_FELL_BEHIND,
+  createAppEventBus,
+  FELL_BEHIND_REASON,
+  LiveSocket,
+  type LiveSocketOptions,
+} from "./live-events.ts";
 export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
 export type { OnboardingRuntime } from "./onboarding/runtime.ts";

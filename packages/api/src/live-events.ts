@@ -28,12 +28,15 @@ export interface LiveConnection {
   close(code: number, reason: string): void;
   /** Sends a finished text frame, as UTF-8 bytes (live events are written around tRPC's loop: wire-format.ts). */
   send?(frame: Buffer): void;
+  /** Whether the connection is being closed: nothing more is sent on it. */
+  closing?(): boolean;
 }
 
 /** Bytes a WebSocket may have queued for a client before it counts as too slow. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Application close code: the client should reconnect (and resume with lastEventId). */
 export const CLOSE_FELL_BEHIND = 4008;
+export const FELL_BEHIND_REASON = "Fell behind on live updates; reconnect to catch up";
 
 /**
  * A bus subscription for a tRPC subscription procedure. When the client falls behind (the
@@ -51,8 +54,124 @@ export function liveEvents<K extends keyof AppTopics & string>(
   const send = connection?.send?.bind(connection);
   return ctx.events.subscribe(topic, scope, {
     ...options,
-    ...(connection ? { backedUp: () => connection.bufferedAmount() > MAX_BUFFERED_BYTES } : {}),
+    ...(connection
+      ? { backedUp: () => connection.bufferedAmount() > MAX_BUFFERED_BYTES || connection.closing?.() === true }
+      : {}),
     ...(send ? { direct: directFrames(send) } : {}),
-    onFellBehind: () => connection?.close(CLOSE_FELL_BEHIND, "Fell behind on live updates; reconnect to catch up"),
+    onFellBehind: () => connection?.close(CLOSE_FELL_BEHIND, FELL_BEHIND_REASON),
   });
+}
+
+/** The parts of a `ws` WebSocket (server side) that LiveSocket uses. */
+export interface ServerWebSocket {
+  send(...args: unknown[]): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+/** The parts of the WebSocket's TCP socket that LiveSocket watches. */
+export interface SocketStream {
+  readonly writableLength: number;
+  readonly writableHighWaterMark: number;
+  on(event: "drain" | "close", listener: () => void): unknown;
+}
+
+export interface LiveSocketOptions {
+  /** Bytes the TCP socket may hold unsent before further frames wait here instead. */
+  highWaterBytes?: number;
+  /** A frame that has waited here this long means the client is not keeping up: it is closed as fell behind. */
+  maxWaitMs?: number;
+}
+
+/**
+ * A WebSocket whose client can fall behind without taking a minute to find out. Frames ws
+ * writes go to the TCP socket's buffer, and a close frame goes behind all of them: a client
+ * that reads slowly met our 4008 close only after megabytes of stale events, or never, when
+ * tRPC's keep-alive (its PING also waits behind them) or ws's 30 s close timeout cut the socket
+ * first (a bare 1006). So only `highWaterBytes` may wait in the socket; further frames wait
+ * here, in order, and go out as it drains. When one has waited `maxWaitMs`, or the subscription
+ * sees too many bytes waiting, the client is closed: the frames waiting here are dropped
+ * (every live event is in the outbox, and the client resumes from its lastEventId), so the
+ * close frame follows only what the socket and the network already hold. Hand-written: ws has
+ * no send queue of its own to bound or to drop (its `bufferedAmount` is the socket's buffer).
+ */
+export class LiveSocket implements LiveConnection {
+  private readonly waiting: { args: unknown[]; bytes: number; at: number }[] = [];
+  private waitingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private isClosing = false;
+  private readonly sendNow: (...args: unknown[]) => void;
+  private readonly highWaterBytes: number;
+  private readonly maxWaitMs: number;
+
+  constructor(
+    private readonly client: ServerWebSocket,
+    private readonly socket: SocketStream,
+    options: LiveSocketOptions = {},
+  ) {
+    this.highWaterBytes = Math.max(options.highWaterBytes ?? 64 * 1024, socket.writableHighWaterMark);
+    this.maxWaitMs = options.maxWaitMs ?? 3000;
+    // Every frame tRPC and the direct path send goes through client.send: route it through here.
+    this.sendNow = client.send.bind(client);
+    client.send = (...args: unknown[]) => this.write(args);
+    socket.on("drain", () => this.flush());
+    socket.on("close", () => this.drop());
+  }
+
+  bufferedAmount(): number {
+    return this.client.bufferedAmount + this.waitingBytes;
+  }
+
+  send(frame: Buffer): void {
+    this.client.send(frame, { binary: false });
+  }
+
+  closing(): boolean {
+    return this.isClosing;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.isClosing) return;
+    this.isClosing = true;
+    this.drop();
+    this.client.close(code, reason);
+  }
+
+  private write(args: unknown[]): void {
+    if (this.isClosing) return;
+    if (!this.waiting.length && this.socket.writableLength < this.highWaterBytes) {
+      this.sendNow(...args);
+      return;
+    }
+    const data = args[0];
+    const bytes = typeof data === "string" ? Buffer.byteLength(data) : Buffer.isBuffer(data) ? data.length : 0;
+    this.waiting.push({ args, bytes, at: Date.now() });
+    this.waitingBytes += bytes;
+    this.timer ??= setTimeout(this.checkWaiting, this.maxWaitMs);
+  }
+
+  /** The socket drained (ws wrote past its high-water mark, so 'drain' follows): send what waits here. */
+  private flush(): void {
+    while (this.waiting.length && this.socket.writableLength < this.highWaterBytes && !this.isClosing) {
+      const next = this.waiting.shift()!;
+      this.waitingBytes -= next.bytes;
+      this.sendNow(...next.args);
+    }
+  }
+
+  private readonly checkWaiting = (): void => {
+    this.timer = null;
+    const oldest = this.waiting[0];
+    if (!oldest || this.isClosing) return;
+    const waitedMs = Date.now() - oldest.at;
+    if (waitedMs >= this.maxWaitMs) this.close(CLOSE_FELL_BEHIND, FELL_BEHIND_REASON);
+    else this.timer = setTimeout(this.checkWaiting, this.maxWaitMs - waitedMs);
+  };
+
+  private drop(): void {
+    this.waiting.length = 0;
+    this.waitingBytes = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }

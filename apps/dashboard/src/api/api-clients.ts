@@ -31,7 +31,7 @@ export function createApiClients(token: string | null): ApiClients {
     // Wi-Fi) looks "Live" until the operating system gives up on the TCP socket.
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 3_000 },
     onOpen: () => connection.opened(),
-    onClose: () => connection.lostConnection(),
+    onClose: (cause) => connection.lostConnection(cause),
   });
   const onNetworkChange = () => connection.networkChanged();
   window.addEventListener("online", onNetworkChange);

@@ -2,14 +2,22 @@
 // tRPC WebSocket client keeps retrying forever; after a few failed attempts in a row we say
 // "Offline" rather than "Reconnecting…" forever, while it quietly keeps trying.
 
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "catchingUp" | "offline";
 
 export const connectionStateLabels: Record<ConnectionState, string> = {
   connecting: "Connecting…",
   live: "Live",
   reconnecting: "Reconnecting…",
+  catchingUp: "Catching up…",
   offline: "Offline",
 };
+
+/**
+ * The server's close code for a connection that fell behind on live updates (CLOSE_FELL_BEHIND
+ * in packages/api live-events.ts; not imported, to keep server code out of the bundle): the
+ * client reconnects and resumes from its last event, so nothing is lost, only late.
+ */
+const CLOSE_FELL_BEHIND = 4008;
 
 /** Failed attempts in a row (about 3.5 s with the backoff below) before we call it offline. */
 const OFFLINE_AFTER_FAILED_ATTEMPTS = 3;
@@ -27,6 +35,8 @@ export class ConnectionStatus {
   private everOpened = false;
   /** Failed attempts since the socket was last open. */
   private failedAttempts = 0;
+  /** The server closed us for falling behind: reconnecting is catching up. */
+  private fellBehind = false;
   private disposed = false;
   private readonly listeners = new Set<() => void>();
 
@@ -42,11 +52,13 @@ export class ConnectionStatus {
     this.socketOpen = true;
     this.everOpened = true;
     this.failedAttempts = 0;
+    this.fellBehind = false;
     this.update();
   }
 
-  /** The socket closed or a connection attempt failed (tRPC's onClose); the client retries. */
-  lostConnection(): void {
+  /** The socket closed or a connection attempt failed (tRPC's onClose, with the close code); the client retries. */
+  lostConnection(cause?: { code?: number }): void {
+    if (this.socketOpen) this.fellBehind = cause?.code === CLOSE_FELL_BEHIND;
     this.socketOpen = false;
     this.failedAttempts += 1;
     this.update();
@@ -77,6 +89,7 @@ export class ConnectionStatus {
     if (browserIsOffline()) return "offline";
     if (this.socketOpen) return "live";
     if (this.failedAttempts > OFFLINE_AFTER_FAILED_ATTEMPTS) return "offline";
+    if (this.fellBehind) return "catchingUp";
     return this.everOpened ? "reconnecting" : "connecting";
   }
 }

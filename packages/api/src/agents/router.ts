@@ -229,7 +229,9 @@ export const agentsRouter = router({
         content: chatMessageContent,
       }),
     )
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator: the message is accepted (or refused) before tRPC sends `started`, so a
+    // refusal reaches the client as an error with no `started` before it; then the reply streams.
+    .subscription(async ({ ctx, input, signal }) => {
       const openai = requireOpenAI(ctx);
       const memberships = ctx.user
         ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
@@ -243,6 +245,6 @@ export const agentsRouter = router({
       if ("expired" in accepted) {
         throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
       }
-      yield* streamReply({ db: ctx.db, openai, log: ctx.log }, accepted, signal);
+      return streamReply({ db: ctx.db, openai, log: ctx.log }, accepted, signal);
     }),
 });

@@ -258,8 +258,11 @@ export const coachingRouter = router({
         content: chatMessageContent,
       }),
     )
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator: the AI and conversation checks answer before tRPC sends `started`.
+    .subscription(async ({ ctx, input, signal }) => {
       const openai = requireOpenAI(ctx);
-      yield* coachTurn({ db: ctx.db, openai, log: ctx.log, jobs: ctx.jobs }, ctx.user.id, input, signal);
+      const own = await ctx.db.conversation.count({ where: { id: input.conversationId, userId: ctx.user.id } });
+      if (!own) throw appError("NOT_FOUND", "We couldn't find that conversation.");
+      return coachTurn({ db: ctx.db, openai, log: ctx.log, jobs: ctx.jobs }, ctx.user.id, input, signal);
     }),
 });

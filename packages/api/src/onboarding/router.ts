@@ -60,10 +60,11 @@ export const onboardingRouter = router({
   /** Live progress of one session, for its owner only (FORBIDDEN before any event otherwise). */
   progress: authedProcedure
     .input(sessionInput.extend({ lastEventId: lastEventIdSchema }))
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator: the refusal is sent before (instead of) tRPC's `started`.
+    .subscription(async ({ ctx, input, signal }) => {
       const owned = await ctx.db.onboardingSession.count({ where: { id: input.sessionId, userId: ctx.user.id } });
       if (!owned) throw appError("FORBIDDEN_RESOURCE", "You can't follow this sign-up.");
-      yield* liveEvents(ctx, "onboarding.progress", input.sessionId, { lastEventId: input.lastEventId, signal });
+      return liveEvents(ctx, "onboarding.progress", input.sessionId, { lastEventId: input.lastEventId, signal });
     }),
 
   /** For administrators: compensation records still pending or given up on. */

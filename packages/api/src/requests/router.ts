@@ -39,9 +39,11 @@ export const requestsRouter = router({
   /** Live status of one request, authorized like `get` before any event is sent. */
   onStatus: authedProcedure
     .input(requestIdInput.extend({ lastEventId: lastEventIdSchema }))
-    .subscription(async function* ({ ctx, input, signal }) {
+    // Not a generator: tRPC sends `started` once the resolver returns, so a refusal from here
+    // reaches the client as an error with no `started` before it.
+    .subscription(async ({ ctx, input, signal }) => {
       await assertMayFollowRequest(ctx.db, await viewerOf(ctx.db, ctx.user), input.requestId);
-      yield* liveEvents(ctx, "requests.status", input.requestId, { lastEventId: input.lastEventId, signal });
+      return liveEvents(ctx, "requests.status", input.requestId, { lastEventId: input.lastEventId, signal });
     }),
 
   /** The mechanics' board: pending requests, newest first; lastEventId to subscribe from. */
