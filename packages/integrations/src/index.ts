@@ -7,6 +7,14 @@ export {
   type ResearchTaskRequest,
 } from "./research.ts";
 export {
+  loadSecretBox,
+  SECRETS_KEY_FILE,
+  SecretBox,
+  SecretBoxError,
+  type SecretBoxSource,
+  secretFingerprint,
+} from "./secret-box.ts";
+export {
   createStripeClient,
   type StripeClient,
   type StripeConfig,
