@@ -1,7 +1,7 @@
 // `pnpm db:migrate | db:check | db:seed | db:sql` — uses DATABASE_URL, or the embedded
 // PostgreSQL under .data/ (the same one `pnpm start` uses) when it is unset.
 import { createDatabase } from "./client.ts";
-import { locateDatabase } from "./database-url.ts";
+import { locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 import { checkDrift, formatDriftReport } from "./drift.ts";
 import { MigrationError, markRolledBack, migrate } from "./migrate.ts";
 import { renderSchemaSql } from "./migration-sql.ts";
@@ -25,10 +25,17 @@ async function main(args: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const location = await locateDatabase({
-    databaseUrl: process.env.DATABASE_URL,
-    dataDir: process.env.SWITCHBOARD_DATA_DIR,
-  });
+  let location: Awaited<ReturnType<typeof locateDatabase>>;
+  try {
+    location = await locateDatabase({
+      databaseUrl: process.env.DATABASE_URL,
+      dataDir: process.env.SWITCHBOARD_DATA_DIR,
+    });
+  } catch (error) {
+    if (!(error instanceof UnsupportedDatabaseUrlError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
   try {
     if (command === "migrate" && rest[0] === "resolve") {
       const name = rest[rest.indexOf("--rolled-back") + 1];

@@ -10,14 +10,16 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { assertSupportedDatabaseUrl } from "./database-url.ts";
 import { repoRoot } from "./schema-model.ts";
+import { findTransactionControl } from "./transaction-control.ts";
 
 export const migrationsDir = path.join(repoRoot, "prisma/migrations");
 
 /** The advisory lock key Prisma's own migrate commands take, so the two never run at once. */
 const MIGRATION_LOCK_KEY = 72707369;
 /** Marks failures recorded by this runner (safe to retry: their transaction rolled back). */
-const RUNNER_LOG_PREFIX = "switchboard-migrate:";
+export const RUNNER_LOG_PREFIX = "switchboard-migrate:";
 
 export interface MigrationFile {
   name: string;
@@ -130,6 +132,26 @@ function verifyHistory(files: MigrationFile[], applied: AppliedMigration[]): voi
 }
 
 /**
+ * Why the runner will not run this migration, or null. A migration with its own BEGIN/COMMIT
+ * would end the runner's transaction part-way: what ran before its COMMIT stays committed even
+ * when a later statement fails, and the runner could no longer say "rolled back, unchanged".
+ * Refusing it before any of it runs keeps that promise; the runner's transaction already gives
+ * the migration the atomicity such statements are usually written for.
+ */
+export function refusalOf(file: MigrationFile): string | null {
+  const statements = findTransactionControl(file.sql);
+  if (!statements.length) return null;
+  const where = statements.map((s) => `${s.keyword} on line ${s.line}`).join(", ");
+  return (
+    `Migration ${file.name} controls its own transaction (${where}), so it was not run: ` +
+    "`pnpm db:migrate` runs every migration inside a transaction of its own, and a COMMIT or BEGIN in the file would commit part of it " +
+    `even if a later statement failed. Remove those statements from prisma/migrations/${file.name}/migration.sql ` +
+    "(the migration still runs all-or-nothing) and run `pnpm db:migrate` again. Statements that cannot run inside a transaction " +
+    "(CREATE INDEX CONCURRENTLY, VACUUM) are not supported by this runner."
+  );
+}
+
+/**
  * Applies every pending migration in order, each in its own transaction, holding Prisma's
  * migration advisory lock so concurrent server starts never apply one twice.
  */
@@ -137,6 +159,7 @@ export async function migrate(
   databaseUrl: string,
   options: { dir?: string; log?: (line: string) => void } = {},
 ): Promise<MigrateResult> {
+  assertSupportedDatabaseUrl(databaseUrl);
   const files = readMigrationFiles(options.dir);
   const log = options.log ?? (() => {});
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -147,6 +170,12 @@ export async function migrate(
     const applied = (await readAppliedMigrations(client)) ?? [];
     verifyHistory(files, applied);
     const pending = pendingMigrations(files, applied);
+    // Checked for every pending migration before the first one runs, so a refused migration
+    // never leaves the run half-way through the list.
+    for (const file of pending) {
+      const refusal = refusalOf(file);
+      if (refusal) throw new MigrationError(refusal, file.name);
+    }
     const result: MigrateResult = {
       applied: [],
       alreadyApplied: files.filter((f) => !pending.includes(f)).map((f) => f.name),
@@ -168,26 +197,32 @@ export async function migrate(
       try {
         await client.query("BEGIN");
         await client.query(file.sql);
-        await client.query(
-          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-          [id],
-        );
-        await client.query("COMMIT");
       } catch (error) {
-        await client.query("ROLLBACK");
         const detail = error instanceof Error ? error.message : String(error);
-        await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [
-          id,
-          `${RUNNER_LOG_PREFIX} ${detail}`,
-        ]);
-        throw new MigrationError(
-          `Migration ${file.name} failed and was rolled back, so the database is unchanged by it: ${detail}. ` +
-            "Fix prisma/migrations/" +
-            file.name +
-            "/migration.sql (it has not been applied anywhere yet) and run `pnpm db:migrate` again.",
-          file.name,
-        );
+        // Our ROLLBACK undoes all of the migration only if our transaction is still open.
+        // If the file ended it itself (refusalOf missed it), PostgreSQL answers the ROLLBACK
+        // with "there is no transaction in progress" (25P01), and what ran before the file's
+        // COMMIT is in the database: we must not claim otherwise. (pg's transaction status
+        // is not yet updated when a failed query rejects, so the notice is the reliable sign.)
+        const ours = await rollBackIfOpen(client);
+        await recordFailure(client, id, ours, detail);
+        if (ours) {
+          throw new MigrationError(
+            `Migration ${file.name} failed and was rolled back, so the database is unchanged by it: ${detail}. ` +
+              `Fix prisma/migrations/${file.name}/migration.sql (it has not been applied anywhere yet) and run \`pnpm db:migrate\` again.`,
+            file.name,
+          );
+        }
+        throw partlyApplied(file.name, detail);
       }
+      if (client.getTransactionStatus() !== "T") {
+        await recordFailure(client, id, false, "the migration ended the runner's transaction itself");
+        throw partlyApplied(file.name, "it ended the runner's transaction itself");
+      }
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+        id,
+      ]);
+      await client.query("COMMIT");
       log(`applied ${file.name}`);
       result.applied.push(file.name);
     }
@@ -196,6 +231,41 @@ export async function migrate(
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.end();
   }
+}
+
+/** Sends ROLLBACK; true when it ended a transaction that was still open. */
+async function rollBackIfOpen(client: pg.Client): Promise<boolean> {
+  let noTransaction = false;
+  const onNotice = (notice: { code?: string }) => {
+    if (notice.code === "25P01") noTransaction = true;
+  };
+  client.on("notice", onNotice);
+  try {
+    await client.query("ROLLBACK");
+  } finally {
+    client.off("notice", onNotice);
+  }
+  return !noTransaction;
+}
+
+/**
+ * Records a failed run. Only a failure whose transaction was rolled back gets the runner's
+ * prefix (which makes it safe to retry); a partly applied one must be looked at by a person.
+ */
+async function recordFailure(client: pg.Client, id: string, rolledBack: boolean, detail: string): Promise<void> {
+  await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [
+    id,
+    rolledBack ? `${RUNNER_LOG_PREFIX} ${detail}` : `partly applied: ${detail}`,
+  ]);
+}
+
+function partlyApplied(name: string, detail: string): MigrationError {
+  return new MigrationError(
+    `Migration ${name} was NOT rolled back as a whole: ${detail}. Its statements up to its own COMMIT are in the database; ` +
+      "the rest may not be. Inspect the database and finish or undo the change by hand, remove BEGIN/COMMIT from the file, " +
+      `then run \`pnpm db:migrate resolve --rolled-back ${name}\` and \`pnpm db:migrate\`.`,
+    name,
+  );
 }
 
 /** `prisma migrate resolve --rolled-back` equivalent, for a failure left by another tool. */

@@ -35,6 +35,16 @@ export interface ExpectedIndex {
   where: string | null;
 }
 
+/** A CHECK (or EXCLUDE) constraint or a trigger, which only prisma/sql-only.json can declare. */
+export interface ExpectedDefinition {
+  name: string;
+  /**
+   * As PostgreSQL prints it: `pg_get_constraintdef()` for a constraint (`CHECK ((progress >= 0))`),
+   * `pg_get_triggerdef()` for a trigger (the whole `CREATE TRIGGER …` statement).
+   */
+  definition: string;
+}
+
 export interface ExpectedTable {
   name: string;
   model: string;
@@ -42,6 +52,8 @@ export interface ExpectedTable {
   primaryKey: { name: string; columns: string[] };
   foreignKeys: ExpectedForeignKey[];
   indexes: ExpectedIndex[];
+  checks: ExpectedDefinition[];
+  triggers: ExpectedDefinition[];
 }
 
 export interface ExpectedSchema {
@@ -92,7 +104,9 @@ interface Dmmf {
 
 /** Objects Prisma's schema language cannot express, kept in prisma/sql-only.json. */
 interface SqlOnlyObjects {
-  indexes: (ExpectedIndex & { table: string })[];
+  indexes?: (ExpectedIndex & { table: string })[];
+  checks?: (ExpectedDefinition & { table: string })[];
+  triggers?: (ExpectedDefinition & { table: string })[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -308,15 +322,27 @@ export function loadExpectedSchema(file = schemaPath, sqlOnlyFile: string | null
       });
     }
     if (!primaryKey) throw new Error(`schema-model: model ${model.name} has no primary key`);
-    tables.set(table, { name: table, model: model.name, columns, primaryKey, foreignKeys, indexes });
+    tables.set(table, {
+      name: table,
+      model: model.name,
+      columns,
+      primaryKey,
+      foreignKeys,
+      indexes,
+      checks: [],
+      triggers: [],
+    });
   }
 
   if (sqlOnlyFile) {
     const extra = JSON.parse(readFileSync(sqlOnlyFile, "utf8")) as SqlOnlyObjects;
-    for (const index of extra.indexes) {
-      const table = tables.get(index.table);
-      if (!table) throw new Error(`sql-only.json: index ${index.name} is on unknown table ${index.table}`);
-      table.indexes.push({
+    const tableFor = (name: string, object: string) => {
+      const table = tables.get(name);
+      if (!table) throw new Error(`sql-only.json: ${object} is on unknown table ${name}`);
+      return table;
+    };
+    for (const index of extra.indexes ?? []) {
+      tableFor(index.table, `index ${index.name}`).indexes.push({
         name: index.name,
         columns: index.columns,
         descending: index.descending,
@@ -324,6 +350,13 @@ export function loadExpectedSchema(file = schemaPath, sqlOnlyFile: string | null
         where: index.where,
       });
     }
+    for (const check of extra.checks ?? [])
+      tableFor(check.table, `constraint ${check.name}`).checks.push({ name: check.name, definition: check.definition });
+    for (const trigger of extra.triggers ?? [])
+      tableFor(trigger.table, `trigger ${trigger.name}`).triggers.push({
+        name: trigger.name,
+        definition: trigger.definition,
+      });
   }
   return { enums, tables };
 }

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "./client.ts";
 import { verifyPassword } from "./password.ts";
 import { DEMO_ACCOUNTS, seedDemoData } from "./seed.ts";
 
@@ -39,5 +40,29 @@ describe("demo seed", () => {
     });
     expect(coach.profile?.onboardingCompleted).toBe(true);
     expect(coach.goals).toHaveLength(1);
+  });
+});
+
+describe("demo seed started by several instances at once", () => {
+  it("succeeds everywhere and creates the demo data exactly once", async () => {
+    const fresh = await createTestDatabase();
+    // One client (one pool) per instance, as separate server processes would have.
+    const instances = Array.from({ length: 5 }, () => createDatabase(fresh.url, { poolSize: 2 }));
+    try {
+      const results = await Promise.allSettled(instances.map((db) => seedDemoData(db)));
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill("fulfilled"));
+      const seeded = results.map((r) => (r.status === "fulfilled" ? r.value.seeded : null));
+      expect(seeded.filter((s) => s === true)).toHaveLength(1);
+      expect(seeded.filter((s) => s === false)).toHaveLength(4);
+      const { db } = fresh;
+      expect(await db.user.count()).toBe(Object.keys(DEMO_ACCOUNTS).length);
+      expect(await db.organization.count()).toBe(1);
+      expect(await db.agent.count()).toBe(1);
+      expect(await db.mechanic.count()).toBe(2);
+      expect(await db.goal.count()).toBe(1);
+    } finally {
+      await Promise.all(instances.map((db) => db.$disconnect()));
+      await fresh.drop();
+    }
   });
 });

@@ -1,6 +1,9 @@
 // Demo data so a fresh `pnpm start` is usable at once: one account per role, a demo
 // organization with an agent, two mechanics, and a coaching user. Idempotent: it runs
 // once per database (keyed on the demo organization's slug) and never touches other rows.
+// Safe when several instances start together: the seed holds a transaction-scoped advisory
+// lock and checks for the demo organization again under it, so exactly one instance creates
+// the data and the others see it (before, two starts raced to users_email_key).
 import type { Database } from "./client.ts";
 import { hashPassword } from "./password.ts";
 
@@ -20,7 +23,11 @@ export interface SeedResult {
   seeded: boolean;
 }
 
+/** Held for the seed's transaction; released by its COMMIT or ROLLBACK, never left behind. */
+const SEED_LOCK = "switchboard:demo-seed";
+
 export async function seedDemoData(db: Database): Promise<SeedResult> {
+  // Fast path without the lock: every start after the first ends here.
   const existing = await db.organization.findUnique({ where: { slug: DEMO_ORGANIZATION_SLUG } });
   if (existing) return { seeded: false };
 
@@ -30,79 +37,87 @@ export async function seedDemoData(db: Database): Promise<SeedResult> {
     ),
   ) as Record<keyof typeof DEMO_ACCOUNTS, string>;
 
-  await db.$transaction(async (tx) => {
-    const user = (key: keyof typeof DEMO_ACCOUNTS, role: "customer" | "mechanic" | "admin") =>
-      tx.user.upsert({
-        where: { email: DEMO_ACCOUNTS[key].email },
-        update: {},
-        create: { email: DEMO_ACCOUNTS[key].email, name: DEMO_ACCOUNTS[key].name, passwordHash: hashes[key], role },
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEED_LOCK}))`;
+      // Another instance may have seeded while this one waited for the lock.
+      if (await tx.organization.findUnique({ where: { slug: DEMO_ORGANIZATION_SLUG } })) return { seeded: false };
+      const user = (key: keyof typeof DEMO_ACCOUNTS, role: "customer" | "mechanic" | "admin") =>
+        tx.user.upsert({
+          where: { email: DEMO_ACCOUNTS[key].email },
+          update: {},
+          create: { email: DEMO_ACCOUNTS[key].email, name: DEMO_ACCOUNTS[key].name, passwordHash: hashes[key], role },
+        });
+
+      await user("customer", "customer");
+      await user("admin", "admin");
+      for (const [key, specialties] of [
+        ["mechanic", ["engine", "diagnostics", "electrical"]],
+        ["secondMechanic", ["brakes", "suspension", "hybrid"]],
+      ] as const) {
+        const mechanic = await user(key, "mechanic");
+        await tx.mechanic.upsert({
+          where: { userId: mechanic.id },
+          update: {},
+          create: { userId: mechanic.id, displayName: DEMO_ACCOUNTS[key].name, specialties: [...specialties] },
+        });
+      }
+
+      const owner = await user("owner", "customer");
+      const organization = await tx.organization.create({
+        data: {
+          name: "Demo Motors",
+          slug: DEMO_ORGANIZATION_SLUG,
+          industry: "Automotive repair",
+          website: "https://demo-motors.example",
+          plan: "growth",
+          memberships: { create: { userId: owner.id, role: "owner" } },
+        },
       });
-
-    await user("customer", "customer");
-    await user("admin", "admin");
-    for (const [key, specialties] of [
-      ["mechanic", ["engine", "diagnostics", "electrical"]],
-      ["secondMechanic", ["brakes", "suspension", "hybrid"]],
-    ] as const) {
-      const mechanic = await user(key, "mechanic");
-      await tx.mechanic.upsert({
-        where: { userId: mechanic.id },
-        update: {},
-        create: { userId: mechanic.id, displayName: DEMO_ACCOUNTS[key].name, specialties: [...specialties] },
+      const agent = await tx.agent.create({
+        data: {
+          organizationId: organization.id,
+          name: "Front desk",
+          description: "Answers visitors on demo-motors.example",
+        },
       });
-    }
+      const version = await tx.agentVersion.create({
+        data: {
+          agentId: agent.id,
+          version: 1,
+          status: "published",
+          publishedAt: new Date(),
+          model: "gpt-4o-mini",
+          systemPrompt: "You are the friendly front desk of Demo Motors, a car repair shop. Keep answers short.",
+          allowedDomains: ["demo-motors.example", "localhost"],
+          createdById: owner.id,
+        },
+      });
+      await tx.agent.update({ where: { id: agent.id }, data: { publishedVersionId: version.id } });
 
-    const owner = await user("owner", "customer");
-    const organization = await tx.organization.create({
-      data: {
-        name: "Demo Motors",
-        slug: DEMO_ORGANIZATION_SLUG,
-        industry: "Automotive repair",
-        website: "https://demo-motors.example",
-        plan: "growth",
-        memberships: { create: { userId: owner.id, role: "owner" } },
-      },
-    });
-    const agent = await tx.agent.create({
-      data: {
-        organizationId: organization.id,
-        name: "Front desk",
-        description: "Answers visitors on demo-motors.example",
-      },
-    });
-    const version = await tx.agentVersion.create({
-      data: {
-        agentId: agent.id,
-        version: 1,
-        status: "published",
-        publishedAt: new Date(),
-        model: "gpt-4o-mini",
-        systemPrompt: "You are the friendly front desk of Demo Motors, a car repair shop. Keep answers short.",
-        allowedDomains: ["demo-motors.example", "localhost"],
-        createdById: owner.id,
-      },
-    });
-    await tx.agent.update({ where: { id: agent.id }, data: { publishedVersionId: version.id } });
-
-    const coach = await user("coaching", "customer");
-    await tx.profile.create({
-      data: { userId: coach.id, displayName: "Jordan", timezone: "Europe/Berlin", onboardingCompleted: true },
-    });
-    await tx.businessProfile.create({
-      data: {
-        userId: coach.id,
-        companyName: "Jordan & Co",
-        role: "Founder",
-        industry: "Software",
-        teamSize: 6,
-        challenges: "Hiring the first sales lead",
-      },
-    });
-    await tx.goal.create({
-      data: { userId: coach.id, title: "Hire a first sales lead", category: "business", progress: 20 },
-    });
-  });
-  return { seeded: true };
+      const coach = await user("coaching", "customer");
+      await tx.profile.create({
+        data: { userId: coach.id, displayName: "Jordan", timezone: "Europe/Berlin", onboardingCompleted: true },
+      });
+      await tx.businessProfile.create({
+        data: {
+          userId: coach.id,
+          companyName: "Jordan & Co",
+          role: "Founder",
+          industry: "Software",
+          teamSize: 6,
+          challenges: "Hiring the first sales lead",
+        },
+      });
+      await tx.goal.create({
+        data: { userId: coach.id, title: "Hire a first sales lead", category: "business", progress: 20 },
+      });
+      return { seeded: true };
+    },
+    // Waiting for another instance's seed is part of this transaction; Prisma's 2 s / 5 s
+    // defaults are too short for several instances starting on a busy machine.
+    { maxWait: 20_000, timeout: 30_000 },
+  );
 }
 
 export function formatDemoAccounts(): string {
