@@ -1,4 +1,21 @@
-export { createOpenAIClient, OpenAI, type OpenAIClient, type OpenAIConfig, zodResponseFormat } from "./openai.ts";
+export {
+  createOpenAIClient,
+  createTenantOpenAIClient,
+  OpenAI,
+  type OpenAIClient,
+  type OpenAIConfig,
+  type TenantOpenAIConfig,
+  zodResponseFormat,
+} from "./openai.ts";
+export {
+  isPublicAddress,
+  OutboundPolicy,
+  type OutboundPolicyOptions,
+  OutboundRefusedError,
+  type OutboundUrlCheck,
+  parseAllowedHosts,
+  type ResolvedAddress,
+} from "./outbound-policy.ts";
 export {
   createResearchClient,
   type ResearchClient,

@@ -2,6 +2,7 @@
 // OpenAI-compatible base URL) the AI features are off and say so; tests point OPENAI_BASE_URL
 // at a local fake that speaks OpenAI's wire format.
 import OpenAI from "openai";
+import type { OutboundPolicy } from "./outbound-policy.ts";
 
 export interface OpenAIConfig {
   apiKey?: string | undefined;
@@ -25,3 +26,32 @@ export function createOpenAIClient(config: OpenAIConfig): OpenAI | null {
 export { zodResponseFormat } from "openai/helpers/zod";
 /** The SDK's class, for its error types (OpenAI.RateLimitError, …) in code that maps failures. */
 export { OpenAI };
+
+export interface TenantOpenAIConfig {
+  /** The tenant's own key (decrypted just for this call), or null for a listed local server that needs none. */
+  apiKey: string | null;
+  /** The tenant's base URL; the policy checks it again on every request. */
+  baseURL: string;
+  policy: OutboundPolicy;
+  timeoutMs?: number;
+}
+
+/**
+ * A client for a tenant's own OpenAI-compatible endpoint. Built fresh, never derived from the
+ * server's client (withOptions would carry the server's key along), and every option the SDK
+ * would otherwise read from the environment (OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID)
+ * is set explicitly, so nothing of the server's reaches the tenant's address. No retries: a
+ * retry schedule that differs by failure would tell a prober what kind of failure it was.
+ */
+export function createTenantOpenAIClient(config: TenantOpenAIConfig): OpenAI {
+  return new OpenAI({
+    apiKey: config.apiKey ?? "no-key-configured",
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    baseURL: config.baseURL,
+    fetch: config.policy.fetch,
+    maxRetries: 0,
+    timeout: config.timeoutMs ?? 60_000,
+  });
+}
