@@ -9,6 +9,7 @@ import {
   locateDatabase,
   migrate,
   seedDemoData,
+  UnsupportedDatabaseUrlError,
 } from "@switchboard/db";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
@@ -32,6 +33,9 @@ export async function prepareDatabase(env: Env, log: Logger): Promise<PreparedDa
     databaseUrl: env.DATABASE_URL,
     dataDir: env.SWITCHBOARD_DATA_DIR,
     onLog: (line) => log.debug({ postgres: line.trim() }, "embedded postgres"),
+  }).catch((error: unknown) => {
+    // Printed plainly by main.ts, like a drifted schema: the operator must change DATABASE_URL.
+    throw error instanceof UnsupportedDatabaseUrlError ? new SchemaNotReadyError(error.message) : error;
   });
   try {
     if (location.embedded) log.info({ dataDir: env.SWITCHBOARD_DATA_DIR ?? ".data" }, "embedded PostgreSQL started");

@@ -1,10 +1,12 @@
 import { chmod, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { prepareDatabase } from "../src/bootstrap.ts";
 import { parseEnv } from "../src/env.ts";
+import { createLogger } from "../src/logger.ts";
 import { startChildServer } from "./child-server.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -35,6 +37,28 @@ describe("switchboard start", () => {
     expect(await child.exited).toBe(1);
     expect(child.output()).toMatch(/migration \d+_init has not been applied/);
     expect(child.output()).toContain("Run `pnpm db:migrate`");
+  });
+
+  it("brings up several instances started together on a fresh database, seeding the demo data once", async () => {
+    const fresh = await createEmptyTestDatabase();
+    cleanups.push(fresh.drop);
+    const env = parseEnv({ DATABASE_URL: fresh.url, MIGRATE_ON_START: "true", SEED_DEMO_DATA: "true" });
+    // migrate → drift check → seed, four times at once, as four server processes would.
+    const started = await Promise.allSettled(
+      Array.from({ length: 4 }, () => prepareDatabase(env, createLogger("silent"))),
+    );
+    for (const result of started) if (result.status === "fulfilled") cleanups.push(() => result.value.close());
+    expect(started.map((r) => (r.status === "rejected" ? String(r.reason) : "up"))).toEqual(Array(4).fill("up"));
+    const { db } = (started[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof prepareDatabase>>>).value;
+    expect(await db.user.count({ where: { email: "customer@demo.switchboard.dev" } })).toBe(1);
+    expect(await db.organization.count()).toBe(1);
+  });
+
+  it("refuses a DATABASE_URL naming another schema, saying why", async () => {
+    const child = startChildServer({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x?schema=tenant_a" });
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toContain('Switchboard only uses the "public" schema');
+    expect(child.output()).toContain("Remove ?schema= from DATABASE_URL");
   });
 
   it("stops on an invalid variable, naming it", async () => {

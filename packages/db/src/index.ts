@@ -1,6 +1,6 @@
 export { createDatabase, type Database, type DatabaseOptions, type Transaction } from "./client.ts";
 export { atCommit, NotASwitchboardTransactionError } from "./commit-statements.ts";
-export { type DatabaseLocation, defaultDataDir, locateDatabase } from "./database-url.ts";
+export { type DatabaseLocation, defaultDataDir, locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 export { checkDrift, type Difference, type DriftReport, formatDriftReport } from "./drift.ts";
 export { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "./embedded.ts";
 export * from "./generated/prisma/client.ts";
