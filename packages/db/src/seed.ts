@@ -39,6 +39,9 @@ export async function seedDemoData(db: Database): Promise<SeedResult> {
 
   return db.$transaction(
     async (tx) => {
+      // Waiting here for another instance's seed is expected, so it is not held to the
+      // client's lock_timeout (meant for rows and tables); Prisma's timeout below still bounds it.
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '30s'");
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${SEED_LOCK}))`;
       // Another instance may have seeded while this one waited for the lock.
       if (await tx.organization.findUnique({ where: { slug: DEMO_ORGANIZATION_SLUG } })) return { seeded: false };
