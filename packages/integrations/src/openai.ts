@@ -50,7 +50,17 @@ export function createTenantOpenAIClient(config: TenantOpenAIConfig): OpenAI {
     project: null,
     webhookSecret: null,
     baseURL: config.baseURL,
-    fetch: config.policy.fetch,
+    fetch: async (input, init) => {
+      const response = await config.policy.fetch(input, init);
+      // An HTTP service that is not a model server (a web page, an admin console) must fail
+      // like any other wrong address, not become an empty "reply".
+      const type = response.headers.get("content-type") ?? "";
+      if (response.ok && !/text\/event-stream|application\/json/.test(type)) {
+        await response.body?.cancel().catch(() => {});
+        throw new Error(`not an OpenAI-compatible answer (content-type ${type || "none"})`);
+      }
+      return response;
+    },
     maxRetries: 0,
     timeout: config.timeoutMs ?? 60_000,
   });

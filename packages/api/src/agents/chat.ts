@@ -1,34 +1,45 @@
 // One chat turn in an agent session, once the visitor's message is accepted and stored
 // (sessions.ts, which reads the history in the same statement): stream the reply from the real
-// OpenAI SDK with the session's pinned version, then store the reply with its tokens, latency
+// OpenAI SDK with the session's pinned version (the server's endpoint, or the organization's own
+// through the outbound policy — llm-endpoint.ts), then store the reply with its tokens, latency
 // and model. A reply cut short (the visitor left, OpenAI failed mid-way) is stored
 // marked incomplete, an empty failed one marked failed: nothing is lost, and the visitor gets a
 // plain message.
 import type { Database } from "@switchboard/db";
-import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
+import { describeProviderFailure } from "../ai/openai-failures.ts";
+import { requireOpenAI } from "../ai/require-openai.ts";
 import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { trimHistory } from "../ai/token-budget.ts";
+import type { AiRuntime } from "./ai-runtime.ts";
+import { TENANT_CONNECT_TIMEOUT_MS, tenantClientFor, usesTenantEndpoint } from "./llm-endpoint.ts";
 import type { AcceptedMessage } from "./sessions.ts";
 
 export type { ChatStreamMessage };
 
 interface TurnDeps {
   db: Database;
-  openai: OpenAIClient;
+  ai: AiRuntime;
   log: pino.Logger;
 }
 
 export async function* streamReply(
-  { db, openai, log }: TurnDeps,
+  { db, ai, log }: TurnDeps,
   { session, history }: AcceptedMessage,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ChatStreamMessage> {
   const { version } = session;
-  const client =
-    version.llmProvider === "openai_compatible" && version.llmBaseUrl
-      ? openai.withOptions({ baseURL: version.llmBaseUrl })
-      : openai;
+  // A tenant's endpoint gets its own client with the tenant's key, through the outbound policy;
+  // the server's client (and key) only ever talks to the server's configured endpoint.
+  const tenant = usesTenantEndpoint(version);
+  const client = tenant ? tenantClientFor(ai, version) : requireOpenAI({ ai });
+  const failureOptions = tenant
+    ? {
+        describeFailure: describeProviderFailure,
+        failureFloorMs: ai.tenantFailureFloorMs ?? TENANT_CONNECT_TIMEOUT_MS,
+        requireContent: true,
+      }
+    : {};
   const result = yield* streamChatCompletion(
     client,
     {
@@ -37,7 +48,7 @@ export async function* streamReply(
       maxTokens: version.maxTokens,
       messages: [{ role: "system", content: version.systemPrompt }, ...trimHistory(history, version)],
     },
-    { signal, log, logContext: { sessionId: session.id } },
+    { signal, log, logContext: { sessionId: session.id }, ...failureOptions },
     (outcome) => saveReply(db, session.id, outcome),
   );
   if (!result) return;

@@ -20,6 +20,17 @@ export const agentConfigInput = z.object({
     .url({ protocol: /^https?$/ })
     .max(300)
     .nullish(),
+  /**
+   * Write-only: the organization's own key for its OpenAI-compatible endpoint. Left out keeps
+   * the saved one, null clears it, text replaces it. Stored sealed, never returned.
+   */
+  llmApiKey: z
+    .string()
+    .trim()
+    .min(1, { error: "Paste the key, or leave the field empty to keep the saved one." })
+    .max(500, { error: "That key is too long." })
+    .regex(/^[\x21-\x7e]+$/, { error: "A key has no spaces or special characters." })
+    .nullish(),
   model: z.string().trim().min(1, { error: "Choose a model." }).max(100),
   systemPrompt: z
     .string()

@@ -9,6 +9,12 @@ import { orgProcedure, publicProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { streamReply } from "./chat.ts";
 import { agentConfigInput, versionData } from "./config.ts";
+import {
+  checkEndpointForSave,
+  providerKeyData,
+  sessionUsesTenantEndpoint,
+  withoutProviderKey,
+} from "./llm-endpoint.ts";
 import { acceptVisitorMessage, startAgentSession, TEST_PANEL_DOMAIN } from "./sessions.ts";
 import { agentStats } from "./stats.ts";
 
@@ -59,7 +65,7 @@ export const agentsRouter = router({
       name: agent.name,
       description: agent.description,
       publishedVersionId: agent.publishedVersionId,
-      latest: agent.versions[0]!,
+      latest: withoutProviderKey(agent.versions[0]!),
       versions: agent.versions.map(({ id, version, status, model, createdAt, publishedAt }) => ({
         id,
         version,
@@ -73,6 +79,7 @@ export const agentsRouter = router({
 
   create: orgProcedure.input(z.object({ config: agentConfigInput })).mutation(async ({ ctx, input }) => {
     requireRole(ctx.membership, "admin");
+    checkEndpointForSave(ctx.ai, input.config);
     return ctx.db.$transaction(async (tx) => {
       const agent = await tx.agent.create({
         data: {
@@ -82,7 +89,13 @@ export const agentsRouter = router({
         },
       });
       const version = await tx.agentVersion.create({
-        data: { agentId: agent.id, version: 1, createdById: ctx.user.id, ...versionData(input.config) },
+        data: {
+          agentId: agent.id,
+          version: 1,
+          createdById: ctx.user.id,
+          ...versionData(input.config),
+          ...providerKeyData(ctx.ai, agent.id, input.config, null),
+        },
       });
       return { agentId: agent.id, versionId: version.id, version: 1 };
     });
@@ -91,6 +104,7 @@ export const agentsRouter = router({
   /** Edits the draft; editing a published (frozen) version starts a new draft version instead. */
   update: orgProcedure.input(agentIdInput.extend({ config: agentConfigInput })).mutation(async ({ ctx, input }) => {
     requireRole(ctx.membership, "admin");
+    checkEndpointForSave(ctx.ai, input.config);
     return ctx.db.$transaction(async (tx) => {
       await orgAgent(tx, ctx.membership.organizationId, input.agentId);
       await tx.$queryRaw`SELECT id FROM agents WHERE id = ${input.agentId}::uuid FOR UPDATE`;
@@ -102,13 +116,16 @@ export const agentsRouter = router({
         where: { agentId: input.agentId },
         orderBy: { version: "desc" },
       });
-      const data = versionData(input.config);
+      const data = {
+        ...versionData(input.config),
+        ...providerKeyData(ctx.ai, input.agentId, input.config, latest),
+      };
       const unchanged = (Object.keys(data) as (keyof typeof data)[]).every(
         (key) => JSON.stringify(latest[key]) === JSON.stringify(data[key]),
       );
       if (unchanged) return { versionId: latest.id, version: latest.version, newVersion: false };
       if (latest.status === "draft") {
-        await tx.agentVersion.update({ where: { id: latest.id }, data: versionData(input.config) });
+        await tx.agentVersion.update({ where: { id: latest.id }, data });
         return { versionId: latest.id, version: latest.version, newVersion: false };
       }
       const created = await tx.agentVersion.create({
@@ -116,7 +133,7 @@ export const agentsRouter = router({
           agentId: input.agentId,
           version: latest.version + 1,
           createdById: ctx.user.id,
-          ...versionData(input.config),
+          ...data,
         },
       });
       return { versionId: created.id, version: created.version, newVersion: true };
@@ -232,7 +249,10 @@ export const agentsRouter = router({
     // Not a generator: the message is accepted (or refused) before tRPC sends `started`, so a
     // refusal reaches the client as an error with no `started` before it; then the reply streams.
     .subscription(async ({ ctx, input, signal }) => {
-      const openai = requireOpenAI(ctx);
+      // With no server AI, only agents on their own endpoint can answer; say so before storing anything.
+      if (!ctx.ai?.openai && !(ctx.ai && (await sessionUsesTenantEndpoint(ctx.db, input.sessionId)))) {
+        requireOpenAI(ctx);
+      }
       const memberships = ctx.user
         ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
         : [];
@@ -245,6 +265,6 @@ export const agentsRouter = router({
       if ("expired" in accepted) {
         throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
       }
-      return streamReply({ db: ctx.db, openai, log: ctx.log }, accepted, signal);
+      return streamReply({ db: ctx.db, ai: ctx.ai!, log: ctx.log }, accepted, signal);
     }),
 });

@@ -29,3 +29,16 @@ export function describeAiFailure(error: unknown): { code: string; message: stri
   }
   return { code: "ai_failed", message: "The assistant couldn't answer just now. Please try again." };
 }
+
+/**
+ * Every failure of a tenant's own endpoint, in one wording and one stored code: refused, timed
+ * out, unknown name, bad certificate, a private address, a redirect, a rejected key or an answer
+ * that is not OpenAI's format all read the same, so the address field cannot be used to map
+ * which hosts and ports answer inside our network. The detail is only in the log.
+ */
+export function describeProviderFailure(_error: unknown): { code: string; message: string } {
+  return {
+    code: "ai_provider_unreachable",
+    message: "We couldn't reach this agent's AI provider. Check its address and key.",
+  };
+}

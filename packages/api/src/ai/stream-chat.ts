@@ -71,7 +71,17 @@ export interface ChatOutcome {
 export async function* streamChatCompletion<Saved>(
   openai: OpenAIClient,
   request: ChatRequest,
-  options: { signal: AbortSignal | undefined; log: pino.Logger; logContext: Record<string, unknown> },
+  options: {
+    signal: AbortSignal | undefined;
+    log: pino.Logger;
+    logContext: Record<string, unknown>;
+    /** How a failure is worded (default: OpenAI's failures told apart, describeAiFailure). */
+    describeFailure?: (error: unknown) => { code: string; message: string };
+    /** A failure is reported no sooner than this after the call started (hides how it failed). */
+    failureFloorMs?: number;
+    /** A stream that ends with no text at all is a failure (a server that is not OpenAI-compatible). */
+    requireContent?: boolean;
+  },
   save: (outcome: ChatOutcome) => Promise<Saved>,
 ): AsyncGenerator<{ type: "chunk"; text: string }, { saved: Saved; outcome: ChatOutcome } | null> {
   const started = performance.now();
@@ -83,8 +93,12 @@ export async function* streamChatCompletion<Saved>(
   let saved = false;
   const finish = async (left: boolean) => {
     saved = true;
-    const failure = error && !left ? describeAiFailure(error) : null;
-    if (failure) options.log.warn({ err: error, ...options.logContext, code: failure.code }, "AI reply failed");
+    const failure = error && !left ? (options.describeFailure ?? describeAiFailure)(error) : null;
+    if (failure) {
+      options.log.warn({ err: error, ...options.logContext, code: failure.code }, "AI reply failed");
+      const wait = (options.failureFloorMs ?? 0) - (performance.now() - started);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     const outcome: ChatOutcome = {
       content,
       status: error || left ? (content ? "incomplete" : "failed") : "complete",
@@ -118,6 +132,9 @@ export async function* streamChatCompletion<Saved>(
         firstTokenMs ??= performance.now() - started;
         content += text;
         yield { type: "chunk", text };
+      }
+      if (options.requireContent && !content && !options.signal?.aborted) {
+        throw new Error("the endpoint's stream ended without any text");
       }
     } catch (caught) {
       error = caught;
