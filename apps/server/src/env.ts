@@ -1,5 +1,6 @@
 // Environment variables, parsed once at start by one zod schema. A bad or missing variable
 // stops the process with a message naming it. Every variable is documented in .env.example.
+import { parseAllowedHosts } from "@switchboard/integrations";
 import { z } from "zod";
 
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -45,6 +46,23 @@ export const envSchema = z.object({
     .max(24 * 60)
     .default(30),
   OPENAI_BASE_URL: z.url().optional(),
+  /** 32 bytes in base64: seals what tenants entrust us with (their own AI provider keys). */
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  /** host or host:port, comma-separated: tenants' AI endpoints allowed over http:// and on private addresses. */
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .refine((v) => {
+      try {
+        parseAllowedHosts(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be host or host:port entries separated by commas (IPv6 as [::1]:8080)")
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

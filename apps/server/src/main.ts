@@ -17,7 +17,14 @@ import {
   scheduleRequestExpiry,
   startBackgroundJobs,
 } from "@switchboard/api";
-import { createOpenAIClient, createResearchClient, createStripeClient } from "@switchboard/integrations";
+import { defaultDataDir } from "@switchboard/db";
+import {
+  createOpenAIClient,
+  createResearchClient,
+  createStripeClient,
+  loadSecretBox,
+  OutboundPolicy,
+} from "@switchboard/integrations";
 import { formatDemoAccounts, type PreparedDatabase, prepareDatabase, SchemaNotReadyError } from "./bootstrap.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { createLogger } from "./logger.ts";
@@ -118,7 +125,15 @@ export async function runStart(): Promise<void> {
     const ai: AiRuntime = {
       openai: createOpenAIClient({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL }),
       sessionIdleMs: env.AGENT_SESSION_IDLE_MINUTES * 60_000,
+      // Tenants' own endpoints: the outbound policy, and their keys sealed with SECRETS_KEY (or,
+      // with the embedded database, a key kept in the data directory; never in the database).
+      outbound: new OutboundPolicy({ allowedHosts: env.OUTBOUND_ALLOWED_HOSTS, connectTimeoutMs: 5_000 }),
+      secrets: await loadSecretBox({
+        secretsKey: env.SECRETS_KEY,
+        dataDir: database.embedded ? (env.SWITCHBOARD_DATA_DIR ?? defaultDataDir) : null,
+      }),
     };
+    if (!ai.secrets) log.warn("no SECRETS_KEY: agents cannot save their own AI provider keys");
     if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");
     jobWorker = await startBackgroundJobs({
       databaseUrl: database.url,
