@@ -21,7 +21,7 @@ export function AgentForm({ initialValues, readOnly, submitLabel, pending, error
   const [values, setValues] = useState(initialValues);
   const formRef = useRef<HTMLFormElement>(null);
   const fieldErrors = error?.fieldErrors ?? {};
-  const field = <K extends keyof AgentFormValues>(name: K) => ({
+  const field = <K extends Exclude<keyof AgentFormValues, "clearLlmApiKey" | "savedKeyFingerprint">>(name: K) => ({
     name,
     value: values[name],
     errors: errorsFor(fieldErrors, name),
@@ -31,6 +31,17 @@ export function AgentForm({ initialValues, readOnly, submitLabel, pending, error
   });
   const marksFields = Object.keys(fieldErrors).some((key) => key.startsWith("config."));
   const summary = marksFields ? "Please check the fields marked below." : (error?.message ?? null);
+
+  // After a save went through, the typed key is gone from the page (the saved one shows as its
+  // fingerprint), so a secret never lingers in the form.
+  const wasPending = useRef(false);
+  useEffect(() => {
+    if (wasPending.current && !pending && !error) {
+      setValues((current) => ({ ...current, llmApiKey: "", clearLlmApiKey: false }));
+    }
+    wasPending.current = pending;
+  }, [pending, error]);
+  const savedKey = initialValues.savedKeyFingerprint;
 
   // After a refused save, put the cursor in the first field that needs attention.
   useEffect(() => {
@@ -66,6 +77,42 @@ export function AgentForm({ initialValues, readOnly, submitLabel, pending, error
           type="url"
           hint="The OpenAI-compatible server's API address, e.g. https://llm.example.com/v1."
         />
+      )}
+      {values.llmProvider === "openai_compatible" && (
+        <>
+          <TextField
+            label="API key"
+            {...field("llmApiKey")}
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+            disabled={readOnly || values.clearLlmApiKey}
+            hint={
+              savedKey !== null
+                ? `A key is saved (fingerprint ${savedKey}). Leave empty to keep the saved key.`
+                : "Your server's key, if it needs one. It is stored encrypted and never shown again."
+            }
+          />
+          {savedKey !== null && (
+            <label className="checkbox-field">
+              <input
+                type="checkbox"
+                name="clearLlmApiKey"
+                checked={values.clearLlmApiKey}
+                disabled={readOnly}
+                onChange={(event) => {
+                  const clear = event.target.checked;
+                  setValues((current) => ({
+                    ...current,
+                    clearLlmApiKey: clear,
+                    llmApiKey: clear ? "" : current.llmApiKey,
+                  }));
+                }}
+              />
+              Remove the saved key
+            </label>
+          )}
+        </>
       )}
       <TextAreaField label="System prompt" {...field("systemPrompt")} rows={6} />
       <div className="field-pair">

@@ -38,6 +38,12 @@ export interface AgentFormValues {
   description: string;
   llmProvider: LlmProvider;
   llmBaseUrl: string;
+  /** A new key for the OpenAI-compatible server; empty keeps the saved one. Never prefilled. */
+  llmApiKey: string;
+  /** Remove the saved key on save. */
+  clearLlmApiKey: boolean;
+  /** Shown, not edited: the saved key's fingerprint, or null when none is saved. */
+  savedKeyFingerprint: string | null;
   model: string;
   systemPrompt: string;
   temperature: string;
@@ -53,6 +59,9 @@ export const newAgentValues: AgentFormValues = {
   description: "",
   llmProvider: "openai",
   llmBaseUrl: "",
+  llmApiKey: "",
+  clearLlmApiKey: false,
+  savedKeyFingerprint: null,
   model: "gpt-4o-mini",
   systemPrompt: "",
   temperature: "0.7",
@@ -70,6 +79,9 @@ export function valuesOf(agent: AgentDetail): AgentFormValues {
     description: agent.description,
     llmProvider: latest.llmProvider,
     llmBaseUrl: latest.llmBaseUrl ?? "",
+    llmApiKey: "",
+    clearLlmApiKey: false,
+    savedKeyFingerprint: latest.hasLlmApiKey ? (latest.llmApiKeyFingerprint ?? "") : null,
     model: latest.model,
     systemPrompt: latest.systemPrompt,
     temperature: String(latest.temperature),
@@ -105,6 +117,12 @@ export function configOf(values: AgentFormValues, latest?: AgentDetail["latest"]
     description: values.description,
     llmProvider: values.llmProvider,
     llmBaseUrl: values.llmProvider === "openai_compatible" ? optional(values.llmBaseUrl) : null,
+    // Left out keeps the saved key, null removes it, text replaces it.
+    ...(values.llmProvider === "openai_compatible" && values.clearLlmApiKey
+      ? { llmApiKey: null }
+      : values.llmProvider === "openai_compatible" && values.llmApiKey.trim()
+        ? { llmApiKey: values.llmApiKey.trim() }
+        : {}),
     model: values.model,
     systemPrompt: values.systemPrompt,
     temperature: numberOf(values.temperature),
