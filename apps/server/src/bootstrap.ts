@@ -48,7 +48,11 @@ export async function prepareDatabase(env: Env, log: Logger): Promise<PreparedDa
     const report = await checkDrift(location.url);
     if (!report.ok) throw new SchemaNotReadyError(formatDriftReport(report));
 
-    const db = createDatabase(location.url);
+    const db = createDatabase(location.url, {
+      poolSize: env.DB_POOL_SIZE,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+    });
     if (env.SEED_DEMO_DATA ?? location.embedded) {
       const { seeded } = await seedDemoData(db);
       if (seeded) log.info("demo data created");

@@ -63,6 +63,12 @@ export const envSchema = z.object({
       }
     }, "must be host or host:port entries separated by commas (IPv6 as [::1]:8080)")
     .optional(),
+  /** Bounded waits on the application's database connections (packages/db client.ts). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** Proxies in front of the server whose X-Forwarded-For is believed (0: clients connect directly). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
 });
 
 export type Env = z.infer<typeof envSchema>;

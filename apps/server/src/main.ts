@@ -10,12 +10,14 @@ import {
   type AppEventBus,
   backfillEmbeddings,
   createAppEventBus,
+  createThrottlePool,
   expireIdleSessions,
   type JobWorker,
   OnboardingRunner,
   type OnboardingRuntime,
   scheduleRequestExpiry,
   startBackgroundJobs,
+  Throttle,
 } from "@switchboard/api";
 import { defaultDataDir } from "@switchboard/db";
 import {
@@ -56,6 +58,7 @@ export async function runStart(): Promise<void> {
   let stopJobs = () => {};
   let runner: OnboardingRunner | null = null;
   let jobWorker: JobWorker | null = null;
+  let throttlePool: ReturnType<typeof createThrottlePool> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -72,6 +75,7 @@ export async function runStart(): Promise<void> {
       // and the database they write to are still open.
       await jobWorker?.stop();
       await events?.stop();
+      await throttlePool?.end();
       await database?.close();
       log.info("stopped");
       process.exit(0);
@@ -161,6 +165,7 @@ export async function runStart(): Promise<void> {
       stopExpiry();
       clearInterval(idleSweep);
     };
+    throttlePool = createThrottlePool(database.url);
     server = await startServer(
       {
         db: database.db,
@@ -173,6 +178,8 @@ export async function runStart(): Promise<void> {
         ai,
         jobs: jobWorker,
         sessionTtlDays: env.SESSION_TTL_DAYS,
+        throttle: new Throttle(throttlePool),
+        trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       },
       { port: env.PORT, host: env.HOST },
     );
@@ -189,6 +196,7 @@ export async function runStart(): Promise<void> {
     await runner?.stop().catch(() => {});
     await jobWorker?.stop().catch(() => {});
     await events?.stop().catch(() => {});
+    await throttlePool?.end().catch(() => {});
     await database?.close().catch(() => {});
     process.exit(1);
   }

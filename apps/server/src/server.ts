@@ -12,14 +12,19 @@ import {
   type JobWorker,
   LiveSocket,
   type OnboardingRuntime,
+  SessionRevocations,
+  type Throttle,
   tokenFromAuthorizationHeader,
   wsEncoder,
 } from "@switchboard/api";
-import { checkDrift, type Database } from "@switchboard/db";
+import { MAX_BATCH_SIZE, MAX_REQUEST_BYTES, UNBATCHED_PROCEDURES } from "@switchboard/api/transport-limits";
+import { checkDrift, type Database, poolStats } from "@switchboard/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import pg from "pg";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "./logger.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
 import { createStaticHandler } from "./static-files.ts";
 import { createStripeWebhookHandler } from "./stripe-webhook.ts";
 
@@ -40,6 +45,14 @@ export interface ServerOptions {
   sessionTtlDays?: number | undefined;
   /** WebSocket keep-alive ping interval; a socket that misses the pong is closed. */
   pingMs?: number;
+  /** Throttling shared by every instance (sign-in, sign-up, public agent sessions). */
+  throttle?: Throttle | null;
+  /**
+   * Proxies in front of this server whose X-Forwarded-For is believed (TRUSTED_PROXY_HOPS): 0
+   * means the peer address is the client's. Behind one load balancer it is 1, or every client
+   * would share the balancer's address (and its throttling budget).
+   */
+  trustedProxyHops?: number;
 }
 
 export interface RunningServer {
@@ -50,11 +63,27 @@ export interface RunningServer {
 }
 
 const SCHEMA_RECHECK_MS = 30_000;
+/** A missing column seen by a procedure re-checks the schema at once, but at most this often. */
+const SCHEMA_RECHECK_ON_ERROR_MS = 2_000;
 
-/** The browser's Origin header and the peer address, for the agents' domain checks and sessions. */
-function clientOf(req: IncomingMessage) {
+/**
+ * The browser's Origin header and the client's address (for the agents' domain checks and
+ * throttling): the peer, or behind `trustedProxyHops` proxies the address they were handed.
+ */
+function clientOf(req: IncomingMessage, trustedProxyHops: number) {
   const origin = req.headers.origin;
-  return { origin: typeof origin === "string" ? origin : null, ip: req.socket.remoteAddress ?? null };
+  let ip = req.socket.remoteAddress ?? null;
+  const forwarded = req.headers["x-forwarded-for"];
+  if (trustedProxyHops > 0 && typeof forwarded === "string") {
+    const hops = forwarded.split(",").map((hop) => hop.trim());
+    ip = hops[Math.max(0, hops.length - trustedProxyHops)] || ip;
+  }
+  return { origin: typeof origin === "string" ? origin : null, ip };
+}
+
+/** The procedures an HTTP request names: `/trpc/a.b,c.d?batch=1` → ["a.b", "c.d"]. */
+function proceduresOf(pathname: string): string[] {
+  return pathname.slice("/trpc/".length).split(",");
 }
 const requestIdPattern = /^[\w.-]{1,64}$/;
 
@@ -87,9 +116,24 @@ export async function startServer(
   listen: { port: number; host: string },
 ): Promise<RunningServer> {
   const { db, log, events } = options;
+  const trustedProxyHops = options.trustedProxyHops ?? 0;
+  const revocations = new SessionRevocations(events, log.child({ component: "revocations" }));
+  revocations.start();
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
+    // Bodies past this are refused while they stream in, before anything parses them.
+    maxBodySize: MAX_REQUEST_BYTES,
+    maxBatchSize: MAX_BATCH_SIZE,
+    responseMeta({ data }) {
+      let retryAfter = 0;
+      for (const response of data) {
+        const seconds =
+          "error" in response ? (response.error.data as { retryAfterSeconds?: number }).retryAfterSeconds : 0;
+        retryAfter = Math.max(retryAfter, seconds ?? 0);
+      }
+      return retryAfter > 0 ? { headers: { "retry-after": String(retryAfter) } } : {};
+    },
     createContext: ({ req }) =>
       createContext({
         db,
@@ -101,7 +145,9 @@ export async function startServer(
         onboarding: options.onboarding ?? null,
         ai: options.ai ?? null,
         jobs: options.jobs?.queue ?? null,
-        client: clientOf(req),
+        client: clientOf(req, trustedProxyHops),
+        throttle: options.throttle ?? null,
+        onSchemaMissing: recheckSchemaSoon,
       }),
   });
   const serveStatic = createStaticHandler(options.dashboardDist);
@@ -111,23 +157,69 @@ export async function startServer(
     webhookSecret: options.stripeWebhookSecret,
   });
 
-  let schema = { ok: true, checkedAt: Date.now(), differences: 0 };
+  let schema: { ok: boolean; checkedAt: number; differences: string[]; fix: string | null } = {
+    ok: true,
+    checkedAt: Date.now(),
+    differences: [],
+    fix: null,
+  };
+  let schemaCheck: Promise<void> | null = null;
+  function checkSchema(): Promise<void> {
+    schemaCheck ??= checkDrift(options.databaseUrl)
+      .then((report) => {
+        if (!report.ok) log.error({ differences: report.differences, fix: report.fix }, "the database schema drifted");
+        schema = {
+          ok: report.ok,
+          checkedAt: Date.now(),
+          differences: report.differences.map((difference) => difference.message),
+          fix: report.fix,
+        };
+      })
+      .catch((error) => log.warn({ err: error }, "schema check failed; will retry"))
+      .finally(() => {
+        schemaCheck = null;
+      });
+    return schemaCheck;
+  }
+  let recheckTimer: NodeJS.Timeout | null = null;
+  /** A procedure met a missing table or column: check now, or as soon as the last check is 2 s old. */
+  function recheckSchemaSoon(): void {
+    if (recheckTimer) return;
+    const wait = Math.max(0, schema.checkedAt + SCHEMA_RECHECK_ON_ERROR_MS - Date.now());
+    recheckTimer = setTimeout(() => {
+      recheckTimer = null;
+      void checkSchema();
+    }, wait);
+    recheckTimer.unref();
+  }
+  // /healthz asks PostgreSQL on its own connection, so a full pool reads as "busy" (the database
+  // answers, this instance is saturated) rather than "unreachable".
+  const healthDatabase = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 1,
+    connectionTimeoutMillis: 2_000,
+    statement_timeout: 2_000,
+    application_name: "switchboard-health",
+  });
+  healthDatabase.on("error", (error) => log.warn({ err: error }, "health check connection lost"));
+  const pingDatabase = () => healthDatabase.query("SELECT 1").then(() => true);
   async function health() {
-    const database = await Promise.race([
-      db.$queryRaw`SELECT 1`.then(() => "reachable" as const),
-      new Promise<"unreachable">((resolve) => setTimeout(() => resolve("unreachable"), 2000)),
-    ]).catch(() => "unreachable" as const);
-    if (database === "reachable" && Date.now() - schema.checkedAt > SCHEMA_RECHECK_MS) {
-      const report = await checkDrift(options.databaseUrl).catch(() => null);
-      if (report) schema = { ok: report.ok, checkedAt: Date.now(), differences: report.differences.length };
-    }
-    const ok = database === "reachable" && schema.ok;
+    const reachable = await Promise.race([
+      pingDatabase(),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000)),
+    ]).catch(() => false);
+    if (reachable && Date.now() - schema.checkedAt > SCHEMA_RECHECK_MS) await checkSchema();
+    const pool = poolStats(db);
+    const busy = reachable && pool !== null && pool.waiting > 0;
+    const status = !reachable || !schema.ok ? "unavailable" : busy ? "busy" : "ok";
     return {
-      ok,
+      ok: status === "ok",
       body: {
-        status: ok ? "ok" : "unavailable",
-        database,
-        schema: schema.ok ? "ok" : `drifted (${schema.differences} differences; run pnpm db:check)`,
+        status,
+        database: reachable ? (busy ? "busy" : "reachable") : "unreachable",
+        ...(pool ? { pool } : {}),
+        schema: schema.ok ? "ok" : "drifted",
+        ...(schema.ok ? {} : { differences: schema.differences, fix: schema.fix }),
       },
     };
   }
@@ -139,6 +231,7 @@ export async function startServer(
     res.setHeader("x-request-id", requestId);
     const requestLog = log.child({ requestId });
     Object.assign(req, { log: requestLog });
+    setSecurityHeaders(res);
     const started = performance.now();
     res.on("finish", () => {
       requestLog.info(
@@ -148,10 +241,17 @@ export async function startServer(
     });
     try {
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (pathname.startsWith("/trpc/")) return trpcHandler(req, res);
+      if (pathname.startsWith("/trpc/")) {
+        const procedures = proceduresOf(pathname);
+        if (procedures.length > 1 && procedures.some((procedure) => UNBATCHED_PROCEDURES.has(procedure))) {
+          res.writeHead(400, { "content-type": "application/json" });
+          return res.end(JSON.stringify({ error: "Sign-in and sign-up must be sent on their own, not in a batch." }));
+        }
+        return trpcHandler(req, res);
+      }
       if (pathname === "/healthz") {
         const { ok, body } = await health();
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
         return res.end(JSON.stringify(body));
       }
       if (pathname === "/webhooks/stripe") return await handleStripeWebhook(req, res, requestLog);
@@ -165,7 +265,8 @@ export async function startServer(
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true });
+  // Messages past the limit close the socket (1009) before they are parsed.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   /** Each socket's send queue, which ends a client that falls behind promptly (packages/api live-events.ts). */
   const liveSockets = new WeakMap<WebSocket, LiveSocket>();
   const wsHandler = applyWSSHandler({
@@ -174,9 +275,10 @@ export async function startServer(
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     // A live event is encoded once for all its subscribers (packages/api wire-format.ts).
     experimental_encoder: wsEncoder,
-    createContext: ({ info, req, res: socket }) => {
+    createContext: async ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
-      return createContext({
+      const connection = liveSockets.get(socket) ?? null;
+      const ctx = await createContext({
         db,
         log,
         token: typeof token === "string" && token ? token : null,
@@ -186,9 +288,14 @@ export async function startServer(
         onboarding: options.onboarding ?? null,
         ai: options.ai ?? null,
         jobs: options.jobs?.queue ?? null,
-        client: clientOf(req),
-        connection: liveSockets.get(socket) ?? null,
+        client: clientOf(req, trustedProxyHops),
+        connection,
+        throttle: options.throttle ?? null,
+        onSchemaMissing: recheckSchemaSoon,
       });
+      // A socket authenticates once; sign-out, expiry and access changes close it (auth/revocation.ts).
+      if (ctx.session && ctx.user && connection) revocations.watch(connection, ctx.session, ctx.user.id);
+      return ctx;
     },
   });
   server.on("upgrade", (req, socket, head) => {
@@ -223,6 +330,10 @@ export async function startServer(
       wss.close();
       server.closeAllConnections();
       await closed;
+      if (recheckTimer) clearTimeout(recheckTimer);
+      await schemaCheck;
+      await revocations.stop();
+      await healthDatabase.end().catch(() => {});
     },
   };
 }

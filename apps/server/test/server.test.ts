@@ -60,7 +60,12 @@ describe("HTTP", () => {
     const response = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "req-abc-123" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toBe("req-abc-123");
-    expect(await response.json()).toEqual({ status: "ok", database: "reachable", schema: "ok" });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      database: "reachable",
+      pool: expect.objectContaining({ waiting: 0 }),
+      schema: "ok",
+    });
     const generated = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "not a valid id!" } });
     expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -4,7 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isSchemaMissingError, isUniqueViolation, toUserFacingError } from "./errors.ts";
+import { isSchemaMissingError, isUniqueViolation, SCHEMA_NOT_MIGRATED_MESSAGE, toUserFacingError } from "./errors.ts";
 import { createTestAccount } from "./test-accounts.ts";
 import { captureLog, createTestApi } from "./test-api-client.ts";
 import { type ProbeRouter, probeRouter } from "./test-probe-router.ts";
@@ -63,7 +63,8 @@ describe("a database that is missing migrations", () => {
   });
   afterAll(() => stale?.drop());
 
-  const NOT_MIGRATED = "The database is not up to date. An operator needs to run `pnpm db:migrate`.";
+  // Customers are told plainly; the operator's instructions go to the log and /healthz.
+  const NOT_MIGRATED = SCHEMA_NOT_MIGRATED_MESSAGE;
 
   it("says so in plain words when a table is missing", async () => {
     const captured = captureLog();
@@ -73,7 +74,7 @@ describe("a database that is missing migrations", () => {
 
     const error = await errorOf(api({ token: account.token }).auth.me.query());
     expect(error.message).toBe(NOT_MIGRATED);
-    expect(error.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", appCode: "SCHEMA_NOT_MIGRATED" });
+    expect(error.data).toMatchObject({ code: "SERVICE_UNAVAILABLE", appCode: "SCHEMA_NOT_MIGRATED" });
     expect(captured.entries.some((entry) => entry.path === "auth.me" && entry.level === 50)).toBe(true);
   });
 

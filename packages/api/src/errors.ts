@@ -39,7 +39,7 @@ const defaultTrpcCode: Record<AppErrorCode, TRPCCode> = {
   EMAIL_TAKEN: "CONFLICT",
   VALIDATION_FAILED: "BAD_REQUEST",
   NOT_FOUND: "NOT_FOUND",
-  SCHEMA_NOT_MIGRATED: "INTERNAL_SERVER_ERROR",
+  SCHEMA_NOT_MIGRATED: "SERVICE_UNAVAILABLE",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   REQUEST_ALREADY_ACCEPTED: "CONFLICT",
   REQUEST_NOT_PENDING: "CONFLICT",
@@ -56,18 +56,51 @@ const defaultTrpcCode: Record<AppErrorCode, TRPCCode> = {
 
 /** Carries the machine code through TRPCError's `cause`, where the formatter finds it. */
 export class AppErrorCause extends Error {
-  constructor(readonly appCode: AppErrorCode) {
+  constructor(
+    readonly appCode: AppErrorCode,
+    /** For RATE_LIMITED and TRY_AGAIN: when to try again (the HTTP answer's Retry-After). */
+    readonly retryAfterSeconds?: number,
+    /** The underlying failure, for the log (never shown to the client). */
+    readonly underlying?: unknown,
+  ) {
     super(appCode);
     this.name = "AppErrorCause";
   }
 }
 
-export function appError(appCode: AppErrorCode, message: string, trpcCode: TRPCCode = defaultTrpcCode[appCode]) {
-  return new TRPCError({ code: trpcCode, message, cause: new AppErrorCause(appCode) });
+export function appError(
+  appCode: AppErrorCode,
+  message: string,
+  options: { trpcCode?: TRPCCode; retryAfterSeconds?: number } = {},
+) {
+  const cause = new AppErrorCause(appCode, options.retryAfterSeconds);
+  return new TRPCError({ code: options.trpcCode ?? defaultTrpcCode[appCode], message, cause });
 }
 
+/**
+ * What a person is told when the database lacks a table or column the code needs. The operator's
+ * instructions (which difference, which command) go to the log and /healthz, not to customers.
+ */
 export const SCHEMA_NOT_MIGRATED_MESSAGE =
-  "The database is not up to date. An operator needs to run `pnpm db:migrate`.";
+  "This part of Switchboard is being updated and isn't available right now. Please try again in a few minutes.";
+
+export const TRY_AGAIN_MESSAGE =
+  "This is taking longer than usual because it is busy right now. Please try again in a moment.";
+
+/**
+ * A wait that hit its bound: a lock (55P03 lock_not_available), a statement (57014
+ * query_canceled, from statement_timeout), a transaction left idle (25P03), no free connection in
+ * the pool (pg's "timeout exceeded when trying to connect"), or Prisma unable to start or finish
+ * an interactive transaction in time (P2028). All mean "busy, nothing was written": try again.
+ */
+export function isBoundedWaitError(error: unknown): boolean {
+  for (const link of causeChain(error)) {
+    const code = link.code ?? link.originalCode;
+    if (code === "55P03" || code === "57014" || code === "25P03" || code === "P2028") return true;
+    if (typeof link.message === "string" && /timeout exceeded when trying to connect/i.test(link.message)) return true;
+  }
+  return false;
+}
 
 /** The error and every error it wraps (`cause`, Prisma's `meta.driverAdapterError`), outermost first. */
 export function* causeChain(error: unknown): Generator<Record<string, unknown>> {
@@ -108,6 +141,7 @@ export interface UserFacingError {
   appCode: AppErrorCode;
   message: string;
   fieldErrors?: Record<string, string[]>;
+  retryAfterSeconds?: number;
 }
 
 /** tRPC's own errors (unknown procedure, unparseable body, …) carry no machine code; derive one. */
@@ -116,6 +150,7 @@ const appCodeForTrpcCode: Partial<Record<TRPCCode, AppErrorCode>> = {
   FORBIDDEN: "FORBIDDEN_ROLE",
   NOT_FOUND: "NOT_FOUND",
   TOO_MANY_REQUESTS: "RATE_LIMITED",
+  SERVICE_UNAVAILABLE: "TRY_AGAIN",
   BAD_REQUEST: "VALIDATION_FAILED",
   PARSE_ERROR: "VALIDATION_FAILED",
   PAYLOAD_TOO_LARGE: "VALIDATION_FAILED",
@@ -149,18 +184,43 @@ function validationSummary(fieldErrors: Record<string, string[]>): string {
  */
 export function toUserFacingError(
   thrown: unknown,
-  report: { log: pino.Logger; path?: string | undefined },
+  report: {
+    log: pino.Logger;
+    path?: string | undefined;
+    /** Called when a table or column is missing, so the server re-checks the schema at once. */
+    onSchemaMissing?: (() => void) | undefined;
+  },
 ): UserFacingError {
   const error = thrown instanceof TRPCError ? thrown : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: thrown });
   const { cause } = error;
-  if (cause instanceof AppErrorCause) return { appCode: cause.appCode, message: error.message };
+  if (cause instanceof AppErrorCause) {
+    const { appCode, retryAfterSeconds, underlying } = cause;
+    if (underlying && appCode === "SCHEMA_NOT_MIGRATED") {
+      report.log.error(
+        { err: underlying, path: report.path },
+        "the database schema is missing a table or column; see /healthz or run `pnpm db:check`",
+      );
+      report.onSchemaMissing?.();
+    } else if (underlying) {
+      report.log.warn({ err: underlying, path: report.path }, `answered ${appCode}`);
+    }
+    return { appCode, message: error.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
+  }
   if (cause instanceof z.core.$ZodError) {
     const fieldErrors = fieldErrorsOf(cause);
     return { appCode: "VALIDATION_FAILED", message: validationSummary(fieldErrors), fieldErrors };
   }
   if (isSchemaMissingError(cause ?? error)) {
-    report.log.error({ err: cause ?? error, path: report.path }, "the database schema is missing a table or column");
+    report.log.error(
+      { err: cause ?? error, path: report.path },
+      "the database schema is missing a table or column; see /healthz or run `pnpm db:check`",
+    );
+    report.onSchemaMissing?.();
     return { appCode: "SCHEMA_NOT_MIGRATED", message: SCHEMA_NOT_MIGRATED_MESSAGE };
+  }
+  if (isBoundedWaitError(cause ?? error)) {
+    report.log.warn({ err: cause ?? error, path: report.path }, "a database wait hit its bound; answered TRY_AGAIN");
+    return { appCode: "TRY_AGAIN", message: TRY_AGAIN_MESSAGE, retryAfterSeconds: 2 };
   }
   if (error.code === "INTERNAL_SERVER_ERROR") {
     const reference = randomBytes(4).toString("hex");

@@ -5,6 +5,11 @@ export type { AiRuntime } from "./agents/ai-runtime.ts";
 export { expireIdleSessions } from "./agents/sessions.ts";
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export {
+  CLOSE_ACCESS_CHANGED,
+  CLOSE_SIGNED_OUT,
+  SessionRevocations,
+} from "./auth/revocation.ts";
+export {
   DEFAULT_SESSION_TTL_DAYS,
   hashSessionToken,
   newSessionToken,
@@ -20,7 +25,6 @@ export {
   createAppEventBus,
   FELL_BEHIND_REASON,
   LiveSocket,
-  type LiveSocketOptions,
 } from "./live-events.ts";
 export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
@@ -28,6 +32,7 @@ export type { OnboardingRuntime } from "./onboarding/runtime.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export { createThrottlePool, Throttle, type ThrottleBucket, type ThrottleOptions } from "./throttle.ts";
 export { type Context, type CreateContextOptions, createContext } from "./trpc.ts";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

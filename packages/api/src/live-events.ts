@@ -2,6 +2,7 @@
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
 import { EventBus, type EventBusOptions } from "@switchboard/events";
+import { authTopics } from "./auth/topics.ts";
 import { coachingTopics } from "./coaching/topics.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { organizationTopics } from "./organizations/topics.ts";
@@ -9,6 +10,7 @@ import { requestTopics } from "./requests/topics.ts";
 import { directFrames } from "./wire-format.ts";
 
 export const appTopics = {
+  ...authTopics,
   ...requestTopics,
   ...onboardingTopics,
   ...coachingTopics,
@@ -30,6 +32,8 @@ export interface LiveConnection {
   send?(frame: Buffer): void;
   /** Whether the connection is being closed: nothing more is sent on it. */
   closing?(): boolean;
+  /** Calls `listener` once the connection has closed (session revocation stops watching it). */
+  onClosed?(listener: () => void): void;
 }
 
 /** Bytes a WebSocket may have queued for a client before it counts as too slow. */
@@ -63,14 +67,14 @@ export function liveEvents<K extends keyof AppTopics & string>(
 }
 
 /** The parts of a `ws` WebSocket (server side) that LiveSocket uses. */
-export interface ServerWebSocket {
+interface ServerWebSocket {
   send(...args: unknown[]): void;
   close(code: number, reason: string): void;
   readonly bufferedAmount: number;
 }
 
 /** The parts of the WebSocket's TCP socket that LiveSocket watches. */
-export interface SocketStream {
+interface SocketStream {
   readonly writableLength: number;
   readonly writableHighWaterMark: number;
   on(event: "drain" | "close", listener: () => void): unknown;
@@ -128,6 +132,10 @@ export class LiveSocket implements LiveConnection {
 
   closing(): boolean {
     return this.isClosing;
+  }
+
+  onClosed(listener: () => void): void {
+    this.socket.on("close", listener);
   }
 
   close(code: number, reason: string): void {

@@ -1,13 +1,22 @@
 // The API's core: context, initTRPC, the error formatter, middleware and procedure builders.
 import type { Database } from "@switchboard/db";
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import pino from "pino";
 import type { AiRuntime } from "./agents/ai-runtime.ts";
 import { resolveSession } from "./auth/service.ts";
-import { appError, toUserFacingError } from "./errors.ts";
+import {
+  AppErrorCause,
+  appError,
+  isBoundedWaitError,
+  isSchemaMissingError,
+  SCHEMA_NOT_MIGRATED_MESSAGE,
+  TRY_AGAIN_MESSAGE,
+  toUserFacingError,
+} from "./errors.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
 import type { OnboardingRuntime } from "./onboarding/runtime.ts";
+import type { Throttle, ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";
 
@@ -31,6 +40,10 @@ export interface CreateContextOptions {
   jobs?: JobQueue | null;
   /** Who is calling, from the transport: the browser's Origin header and the peer address. */
   client?: { origin: string | null; ip: string | null };
+  /** Throttling shared by every instance (null: no limits, for server-side callers and tests). */
+  throttle?: Throttle | null;
+  /** Called when a procedure met a missing table or column (the server re-checks its schema now). */
+  onSchemaMissing?: () => void;
 }
 
 export async function createContext({
@@ -45,6 +58,8 @@ export async function createContext({
   ai,
   jobs,
   client,
+  throttle,
+  onSchemaMissing,
 }: CreateContextOptions) {
   const resolved = token ? await resolveSessionOrExplain(db, token, log.child({ requestId })) : null;
   const signedIn = resolved?.status === "valid" ? resolved : null;
@@ -63,6 +78,8 @@ export async function createContext({
     ai: ai ?? null,
     jobs: jobs ?? null,
     client: client ?? { origin: null, ip: null },
+    throttle: throttle ?? null,
+    onSchemaMissing,
   };
 }
 
@@ -74,8 +91,12 @@ async function resolveSessionOrExplain(db: Database, token: string, log: pino.Lo
   try {
     return await resolveSession(db, token);
   } catch (error) {
-    const { appCode, message } = toUserFacingError(error, { log, path: "createContext" });
-    throw appError(appCode, message);
+    const { appCode, message, retryAfterSeconds } = toUserFacingError(error, { log, path: "createContext" });
+    // A bounded wait here (no free connection, a lock) is "busy", not a conflict.
+    throw appError(appCode, message, {
+      ...(appCode === "TRY_AGAIN" ? { trpcCode: "SERVICE_UNAVAILABLE" as const } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    });
   }
 }
 
@@ -88,17 +109,71 @@ const t = initTRPC.context<Context>().create({
   transformer,
   isDev: false,
   errorFormatter({ shape, error, ctx, path }) {
-    const { appCode, message, fieldErrors } = toUserFacingError(error, { log: ctx?.log ?? contextlessLog, path });
+    const { appCode, message, fieldErrors, retryAfterSeconds } = toUserFacingError(error, {
+      log: ctx?.log ?? contextlessLog,
+      path,
+      onSchemaMissing: ctx?.onSchemaMissing,
+    });
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, message, data: { ...data, appCode, ...(fieldErrors ? { fieldErrors } : {}) } };
+    return {
+      ...shape,
+      message,
+      data: {
+        ...data,
+        appCode,
+        ...(fieldErrors ? { fieldErrors } : {}),
+        ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      },
+    };
   },
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+/**
+ * Every procedure's outermost step: a database wait that hit its bound (lock, statement or pool
+ * timeout) leaves as TRY_AGAIN with 503 and Retry-After, and a missing table or column as
+ * SCHEMA_NOT_MIGRATED with 503, instead of an unexplained 500. Nothing was written: each call is
+ * one transaction, rolled back by the failure.
+ */
+const boundedWaits = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const failure = result.error.cause ?? result.error;
+  if (result.error.cause instanceof AppErrorCause) return result;
+  if (isBoundedWaitError(failure)) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: TRY_AGAIN_MESSAGE,
+      cause: new AppErrorCause("TRY_AGAIN", 2, failure),
+    });
+  }
+  if (isSchemaMissingError(failure)) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: SCHEMA_NOT_MIGRATED_MESSAGE,
+      cause: new AppErrorCause("SCHEMA_NOT_MIGRATED", undefined, failure),
+    });
+  }
+  return result;
+});
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const publicProcedure = t.procedure.use(boundedWaits);
+
+/** The caller's network as throttling knows it (the peer address; behind a proxy, the client's). */
+export const clientKey = (ctx: Context) => `client:${ctx.client.ip ?? "unknown"}`;
+
+/**
+ * Counts the call against the caller's network's budget for `bucket` before its input is even
+ * parsed (a flood of malformed calls counts too). For public procedures (throttle.ts).
+ */
+export const throttledByClient = (bucket: ThrottleBucket) =>
+  t.middleware(async ({ ctx, next }) => {
+    await ctx.throttle?.consume(bucket, clientKey(ctx));
+    return next();
+  });
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.session) {
     throw ctx.sessionRejected === "expired"
       ? appError("SESSION_EXPIRED", "Your session has expired. Please sign in again.")

@@ -1,4 +1,11 @@
-export { createDatabase, type Database, type DatabaseOptions, type Transaction } from "./client.ts";
+export {
+  createDatabase,
+  DATABASE_TIMEOUT_DEFAULTS,
+  type Database,
+  type DatabaseOptions,
+  poolStats,
+  type Transaction,
+} from "./client.ts";
 export { atCommit, NotASwitchboardTransactionError } from "./commit-statements.ts";
 export { type DatabaseLocation, defaultDataDir, locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 export { checkDrift, type Difference, type DriftReport, formatDriftReport } from "./drift.ts";

@@ -5,7 +5,7 @@ import { requireOpenAI } from "../ai/require-openai.ts";
 import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { requireRole } from "../organizations/membership.ts";
-import { orgProcedure, publicProcedure, router } from "../trpc.ts";
+import { orgProcedure, publicProcedure, router, throttledByClient } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { streamReply } from "./chat.ts";
 import { agentConfigInput, versionData } from "./config.ts";
@@ -218,6 +218,7 @@ export const agentsRouter = router({
    * allowed list. Organization members may start one from the dashboard's test panel.
    */
   startSession: publicProcedure
+    .use(throttledByClient("agentSessionsClient"))
     .input(
       z.strictObject({
         agentId: z.uuid({ error: "This assistant link is not valid." }),
@@ -240,6 +241,7 @@ export const agentsRouter = router({
 
   /** Public: stores the visitor's message and streams the reply (chunks, then the stored reply). */
   sendMessage: publicProcedure
+    .use(throttledByClient("agentMessagesClient"))
     .input(
       z.strictObject({
         sessionId: z.string().min(10).max(100),

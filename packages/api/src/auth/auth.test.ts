@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
 import { createTestAccount, createTestOrganization } from "../test-accounts.ts";
 import { createTestApi } from "../test-api-client.ts";
@@ -15,13 +16,20 @@ vi.mock("./password.ts", async (importOriginal) => {
 });
 
 let database: TestDatabase;
+let events: AppEventBus;
 let api: ReturnType<typeof createTestApi<typeof appRouter>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  api = createTestApi({ router: appRouter, db: database.db });
+  // Sign-out tells every instance's open sockets through the bus (auth/revocation.ts).
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  api = createTestApi({ router: appRouter, db: database.db, events });
 });
-afterAll(() => database?.drop());
+afterAll(async () => {
+  await events?.stop();
+  await database?.drop();
+});
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -5,11 +5,13 @@ import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppErrorCode } from "../errors.ts";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
 import { createTestApi } from "../test-api-client.ts";
 import { type ProbeRouter, probeRouter } from "../test-probe-router.ts";
 
 let database: TestDatabase;
+let events: AppEventBus;
 let api: ReturnType<typeof createTestApi<ProbeRouter>>;
 const accounts = {} as Record<
   "customer" | "mechanicWithoutProfile" | "expired" | "signedOut" | "existing" | "orgMember",
@@ -19,7 +21,9 @@ let organizationId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  api = createTestApi({ router: probeRouter, db: database.db });
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  api = createTestApi({ router: probeRouter, db: database.db, events });
   const { db } = database;
   accounts.customer = await createTestAccount(db, { email: "customer@example.com" });
   accounts.mechanicWithoutProfile = await createTestAccount(db, { email: "noprofile@example.com", role: "mechanic" });
@@ -34,7 +38,10 @@ beforeAll(async () => {
   accounts.orgMember = await createTestAccount(db, { email: "member@example.com" });
   organizationId = (await createTestOrganization(db, "members-only", [{ userId: accounts.orgMember.id }])).id;
 });
-afterAll(() => database?.drop());
+afterAll(async () => {
+  await events?.stop();
+  await database?.drop();
+});
 
 type Client = ReturnType<typeof api>;
 type Who = keyof typeof accounts | null;

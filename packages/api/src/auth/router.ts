@@ -1,4 +1,4 @@
-import { authedProcedure, publicProcedure, router } from "../trpc.ts";
+import { authedProcedure, clientKey, publicProcedure, router, throttledByClient } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { describeAccount, signIn, signOut, signUp } from "./service.ts";
 
@@ -23,13 +23,18 @@ export const signInInput = z.strictObject({
 
 export const authRouter = router({
   signUp: publicProcedure
+    .use(throttledByClient("signUpClient"))
     .input(signUpInput)
     .mutation(({ ctx, input }) => signUp(ctx.db, input, { ttlDays: ctx.sessionTtlDays })),
-  signIn: publicProcedure
-    .input(signInInput)
-    .mutation(({ ctx, input }) => signIn(ctx.db, input, { ttlDays: ctx.sessionTtlDays })),
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    // Counted before the password is checked, so parallel guesses are each counted (throttle.ts).
+    const attempt = await ctx.throttle?.signInAttempt(input.email, clientKey(ctx));
+    const signedIn = await signIn(ctx.db, input, { ttlDays: ctx.sessionTtlDays });
+    await attempt?.succeeded();
+    return signedIn;
+  }),
   signOut: authedProcedure.mutation(async ({ ctx }) => {
-    await signOut(ctx.db, ctx.session.id);
+    await signOut(ctx.db, ctx.events, { sessionId: ctx.session.id, userId: ctx.user.id });
     return { signedOut: true };
   }),
   me: authedProcedure.query(({ ctx }) => describeAccount(ctx.db, ctx.user.id)),

@@ -2,7 +2,9 @@
 // normalised (trimmed, lowercase) — the router's input schema does that.
 import type { Database, UserRole } from "@switchboard/db";
 import { appError, isUniqueViolation } from "../errors.ts";
+import type { AppEventBus } from "../live-events.ts";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
+import { publishAccessChange } from "./revocation.ts";
 import { hashSessionToken, newSessionToken, sessionExpiry } from "./tokens.ts";
 
 const publicUser = { id: true, email: true, name: true, role: true } as const;
@@ -55,8 +57,16 @@ export async function signIn(db: Database, input: { email: string; password: str
   return { token, expiresAt, user: { id: found.id, email: found.email, name: found.name, role: found.role } };
 }
 
-export async function signOut(db: Database, sessionId: string): Promise<void> {
-  await db.authSession.deleteMany({ where: { id: sessionId } });
+/** Ends the session, and (in the same transaction) every open socket that signed in with it. */
+export async function signOut(
+  db: Database,
+  events: AppEventBus,
+  session: { sessionId: string; userId: string },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.authSession.deleteMany({ where: { id: session.sessionId } });
+    await publishAccessChange(events, tx, { ...session, reason: "signed_out" });
+  });
 }
 
 export type ResolvedSession =

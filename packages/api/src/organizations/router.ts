@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { Transaction } from "@switchboard/db";
 import { lastEventIdSchema } from "@switchboard/events";
+import { publishAccessChange } from "../auth/revocation.ts";
 import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
 import { type AppEventBus, liveEvents } from "../live-events.ts";
@@ -195,6 +196,7 @@ export const organizationsRouter = router({
       });
       if (count === 0) throw appError("NOT_FOUND", "That person is not a member of this organization.");
       await rosterChanged(ctx.events, tx, organizationId, "members");
+      await publishAccessChange(ctx.events, tx, { userId: input.userId, sessionId: null, reason: "access_changed" });
       return { userId: input.userId, role: input.role };
     });
   }),
@@ -214,6 +216,8 @@ export const organizationsRouter = router({
       if (target.role === "owner" && owners.length === 1) throw lastOwner();
       await tx.membership.delete({ where: { id: target.id } });
       await rosterChanged(ctx.events, tx, organizationId, "members");
+      // Their open sockets reconnect, so the roster they followed refuses them from now on.
+      await publishAccessChange(ctx.events, tx, { userId: input.userId, sessionId: null, reason: "access_changed" });
       return { removed: input.userId };
     });
   }),
