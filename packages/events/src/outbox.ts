@@ -157,7 +157,7 @@ export async function resumeState(db: pg.Pool, position: EventPosition): Promise
 }
 
 /** A transaction of this database with a transaction id, as pg_stat_activity shows it. */
-export interface RunningWriter {
+interface RunningWriter {
   pid: number;
   applicationName: string | null;
   /** Its transaction id (backend_xid): names the transaction, not just the connection. */
