@@ -88,6 +88,11 @@ export default defineConfig({
         LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         OPENAI_API_KEY: "sk-e2e",
         OPENAI_BASE_URL: `http://127.0.0.1:${openAIFakePort}/v1`,
+        // Every browser here is 127.0.0.1: one network signing up and in dozens of times.
+        THROTTLE_LIMITS: JSON.stringify({
+          signUpClient: { points: 1000, seconds: 3600 },
+          signInClient: { points: 1000, seconds: 900 },
+        }),
       },
       stdout: "pipe",
       stderr: "pipe",

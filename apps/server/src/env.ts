@@ -1,5 +1,6 @@
 // Environment variables, parsed once at start by one zod schema. A bad or missing variable
 // stops the process with a message naming it. Every variable is documented in .env.example.
+import { THROTTLE_BUCKETS } from "@switchboard/api";
 import { parseAllowedHosts } from "@switchboard/integrations";
 import { z } from "zod";
 
@@ -63,12 +64,39 @@ export const envSchema = z.object({
       }
     }, "must be host or host:port entries separated by commas (IPv6 as [::1]:8080)")
     .optional(),
+  /** A transaction holding live events back this long is named in a warning (pid, application). */
+  EVENT_HELD_BACK_WARN_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
   /** Bounded waits on the application's database connections (packages/db client.ts). */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   /** Proxies in front of the server whose X-Forwarded-For is believed (0: clients connect directly). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  /** JSON: other limits for throttling buckets, e.g. {"signUpClient":{"points":50,"seconds":3600}}. */
+  THROTTLE_LIMITS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.partialRecord(
+        z.enum(THROTTLE_BUCKETS),
+        z.strictObject({
+          points: z.number().int().min(1).max(1_000_000),
+          seconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(30 * 24 * 60 * 60),
+        }),
+      ),
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

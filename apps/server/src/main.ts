@@ -93,6 +93,7 @@ export async function runStart(): Promise<void> {
       databaseUrl: database.url,
       log: log.child({ component: "events" }),
       retentionMs: env.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
+      heldBackWarnMs: env.EVENT_HELD_BACK_WARN_MS,
     });
     await events.start();
     // Safe on every instance at once: each stale request is claimed by exactly one runner.
@@ -178,7 +179,7 @@ export async function runStart(): Promise<void> {
         ai,
         jobs: jobWorker,
         sessionTtlDays: env.SESSION_TTL_DAYS,
-        throttle: new Throttle(throttlePool),
+        throttle: new Throttle(throttlePool, env.THROTTLE_LIMITS ? { limits: env.THROTTLE_LIMITS } : {}),
         trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       },
       { port: env.PORT, host: env.HOST },

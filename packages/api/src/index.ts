@@ -32,7 +32,13 @@ export type { OnboardingRuntime } from "./onboarding/runtime.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export { createThrottlePool, Throttle, type ThrottleBucket, type ThrottleOptions } from "./throttle.ts";
+export {
+  createThrottlePool,
+  THROTTLE_BUCKETS,
+  Throttle,
+  type ThrottleBucket,
+  type ThrottleOptions,
+} from "./throttle.ts";
 export { type Context, type CreateContextOptions, createContext } from "./trpc.ts";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -32,6 +32,7 @@ const bucketLimits = {
 } as const satisfies Record<string, { points: number; seconds: number }>;
 
 export type ThrottleBucket = keyof typeof bucketLimits;
+export const THROTTLE_BUCKETS = Object.keys(bucketLimits) as ThrottleBucket[];
 
 /** How long a client that signed in to an account counts as that account's known client. */
 const KNOWN_CLIENT_SECONDS = 30 * 24 * 60 * 60;
@@ -67,7 +68,7 @@ export function rateLimitedError(bucket: ThrottleBucket, retryAfterSeconds: numb
 const digest = (text: string) => createHash("sha256").update(text).digest("base64url").slice(0, 32);
 
 export interface ThrottleOptions {
-  /** Override limits (tests use small ones). */
+  /** Override limits (THROTTLE_LIMITS; tests use small ones). */
   limits?: Partial<Record<ThrottleBucket, { points: number; seconds: number }>>;
 }
 

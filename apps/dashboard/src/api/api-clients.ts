@@ -2,7 +2,16 @@
 // (tRPC connectionParams), so a new token needs a new socket: signing in or out replaces the
 // whole set rather than patching a live connection.
 import type { AppRouter } from "@switchboard/api";
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, type TRPCClient, wsLink } from "@trpc/client";
+import { MAX_BATCH_SIZE, UNBATCHED_PROCEDURES } from "@switchboard/api/transport-limits";
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  httpLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from "@trpc/client";
 import superjson from "superjson";
 import { ConnectionStatus, reconnectDelayMs } from "./connection-status.ts";
 
@@ -37,15 +46,21 @@ export function createApiClients(token: string | null): ApiClients {
   window.addEventListener("online", onNetworkChange);
   window.addEventListener("offline", onNetworkChange);
 
+  const http = {
+    url: apiPath,
+    transformer: superjson,
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
   const trpcClient = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
         true: wsLink<AppRouter>({ client: wsClient, transformer: superjson }),
-        false: httpBatchLink({
-          url: apiPath,
-          transformer: superjson,
-          headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+        // The server refuses sign-in inside a batch, and batches past MAX_BATCH_SIZE.
+        false: splitLink({
+          condition: (operation) => UNBATCHED_PROCEDURES.has(operation.path),
+          true: httpLink(http),
+          false: httpBatchLink({ ...http, maxItems: MAX_BATCH_SIZE }),
         }),
       }),
     ],

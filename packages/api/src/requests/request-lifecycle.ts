@@ -34,9 +34,13 @@ export async function acceptRequest(
     });
     const request = await tx.sessionRequest.findUnique({
       where: { id: requestId },
-      select: { status: true, sessionId: true },
+      select: { status: true, sessionId: true, mechanicId: true },
     });
     if (!request) throw requestNotFound();
+    if (count === 0 && request.status === "accepted" && request.mechanicId === mechanic.id) {
+      // The winner clicking again (a second tab, a double click) is not "another mechanic".
+      throw appError("REQUEST_ALREADY_ACCEPTED", "You already accepted this request — it's yours.");
+    }
     if (count === 0) throw notPending(request.status);
     await tx.serviceSession.update({
       where: { id: request.sessionId },

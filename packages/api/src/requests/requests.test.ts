@@ -169,6 +169,19 @@ describe("intake", () => {
 });
 
 describe("accept", () => {
+  it("tells the winner who clicks Accept again that the request is already theirs", async () => {
+    const { requestId } = await as(customer).requests.submit.mutate(intake);
+    await as(mechanic).requests.accept.mutate({ requestId });
+    const again = await as(mechanic)
+      .requests.accept.mutate({ requestId })
+      .then(
+        () => null,
+        (e: unknown) => e as TRPCClientError<typeof appRouter>,
+      );
+    expect(again?.data).toMatchObject({ code: "CONFLICT", appCode: "REQUEST_ALREADY_ACCEPTED" });
+    expect(again?.message).toBe("You already accepted this request — it's yours.");
+  });
+
   it("lets exactly one of 50 concurrent mechanics win; the others hear who won", async () => {
     const mechanics = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
