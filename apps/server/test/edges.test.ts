@@ -32,6 +32,7 @@ const smallLimits: ThrottleOptions = {
     signInAccount: { points: 5, seconds: 3600 },
     // Every test client is 127.0.0.1; the per-network limit has its own test below.
     signInClient: { points: 1000, seconds: 600 },
+    signUpClient: { points: 1000, seconds: 600 },
   },
 };
 
@@ -218,6 +219,28 @@ describe("sign-in throttling (shared by every instance, in PostgreSQL)", () => {
     const paths = Array.from({ length: 21 }, () => "auth.me").join(",");
     const tooMany = await fetch(`${a.server.url}/trpc/${paths}?batch=1&input={}`);
     expect(tooMany.status).toBe(400);
+  });
+});
+
+describe("sign-in over a WebSocket", () => {
+  it("is refused, so one message cannot carry an array of password guesses", async () => {
+    const owner = await signUp(a.server.url);
+    const socket = new WebSocket(`${a.server.url.replace("http", "ws")}/trpc`);
+    await new Promise((resolve) => socket.once("open", resolve));
+    const replies: { id: number; error?: { json: { message: string; data: { appCode: string } } } }[] = [];
+    socket.on("message", (data) => replies.push(JSON.parse(String(data))));
+    const guess = (id: number) => ({
+      id,
+      method: "mutation",
+      params: { path: "auth.signIn", input: { json: { email: owner.email, password: owner.password } } },
+    });
+    socket.send(JSON.stringify([guess(1), guess(2), guess(3)]));
+    await eventually(() => replies.length === 3, "three answers");
+    for (const reply of replies) {
+      expect(reply.error?.json.data.appCode).toBe("VALIDATION_FAILED");
+      expect(reply.error?.json.message).toBe("Sign in and sign up through the web page, not over a live connection.");
+    }
+    socket.close();
   });
 });
 

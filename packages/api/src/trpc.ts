@@ -129,6 +129,7 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 /**
  * Every procedure's outermost step: a database wait that hit its bound (lock, statement or pool
