@@ -368,6 +368,18 @@ describe("revocation reaches open sockets on every instance", () => {
   });
 });
 
+/** Holds an exclusive lock on `table` from another connection until the returned function runs. */
+async function lockTable(table: string): Promise<() => Promise<void>> {
+  const locker = new pg.Client({ connectionString: database.url });
+  await locker.connect();
+  await locker.query("BEGIN");
+  await locker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  return async () => {
+    await locker.query("ROLLBACK");
+    await locker.end();
+  };
+}
+
 describe("bounded waits and honest health", () => {
   const intake = {
     vehicle: { make: "Volvo", model: "V70", year: 2012 },
@@ -380,10 +392,7 @@ describe("bounded waits and honest health", () => {
   it("answers TRY_AGAIN within the lock timeout when a table is locked, and other procedures keep working", async () => {
     const small = await startInstance({ poolSize: 3, lockTimeoutMs: 300 });
     const customer = await signUp(small.server.url);
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query("BEGIN");
-    await locker.query("LOCK TABLE session_requests IN ACCESS EXCLUSIVE MODE");
+    const unlock = await lockTable("session_requests");
     try {
       const submits = Array.from({ length: 6 }, () =>
         errorOf(httpClient(small.server.url, customer.token).requests.submit.mutate(intake)),
@@ -397,8 +406,7 @@ describe("bounded waits and honest health", () => {
         expect(error.message).toMatch(/busy right now\. Please try again/);
       }
     } finally {
-      await locker.query("ROLLBACK");
-      await locker.end();
+      await unlock();
     }
     // Nothing was written by the refused intakes.
     expect(await small.db.sessionRequest.count({ where: { customerId: customer.user.id } })).toBe(0);
@@ -408,10 +416,7 @@ describe("bounded waits and honest health", () => {
   it("says busy while callers wait for a connection, not unreachable", async () => {
     const small = await startInstance({ poolSize: 2, lockTimeoutMs: 5_000 });
     const customer = await signUp(small.server.url);
-    const locker = new pg.Client({ connectionString: database.url });
-    await locker.connect();
-    await locker.query("BEGIN");
-    await locker.query("LOCK TABLE session_requests IN ACCESS EXCLUSIVE MODE");
+    const unlock = await lockTable("session_requests");
     const submits = Array.from({ length: 4 }, () =>
       httpClient(small.server.url, customer.token)
         .requests.submit.mutate(intake)
@@ -426,8 +431,7 @@ describe("bounded waits and honest health", () => {
       }, "health says busy");
       expect(body).toMatchObject({ database: "busy", schema: "ok" });
     } finally {
-      await locker.query("ROLLBACK");
-      await locker.end();
+      await unlock();
       await Promise.all(submits);
     }
   });
