@@ -21,6 +21,17 @@ export function createStaticHandler(root: string) {
   const indexFile = path.join(resolvedRoot, "index.html");
 
   return async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      // Malformed percent-encoding ("/%E0%A4%A") names no file and no page: the client's mistake.
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      res.end("This address is not valid.\n");
+      return;
+    }
+    // A NUL byte names no file (and Node's file functions refuse it).
+    if (decoded.includes("\0")) decoded = "/";
     if (!existsSync(indexFile)) {
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
       res.end(
@@ -28,7 +39,7 @@ export function createStaticHandler(root: string) {
       );
       return;
     }
-    let file = path.resolve(resolvedRoot, `.${decodeURIComponent(pathname)}`);
+    let file = path.resolve(resolvedRoot, `.${decoded}`);
     // Never serve anything outside the dashboard directory.
     if (!file.startsWith(resolvedRoot + path.sep) && file !== resolvedRoot) file = indexFile;
     const info = await stat(file).catch(() => null);

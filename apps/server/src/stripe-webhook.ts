@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AppEventBus, applyCheckoutCompleted } from "@switchboard/api";
 import type { Database } from "@switchboard/db";
 import { StripeSignatureError, verifyStripeWebhook } from "@switchboard/integrations";
+import { z } from "zod";
 import type { Logger } from "./logger.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,6 +20,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   }
   return Buffer.concat(chunks);
 }
+
+// A correctly signed event is still only text: check the parts we store and act on, so a
+// malformed one (a JSON array, no id, no data.object) is refused with 400, not a 500 that Stripe
+// would retry forever.
+const stripeEventShape = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+const checkoutShape = z.object({ id: z.string().min(1).max(255), payment_status: z.string().nullish() });
+
+/**
+ * PostgreSQL's jsonb cannot hold a NUL (\u0000) or a lone surrogate, which JSON.stringify
+ * writes as a \uXXXX escape: an odd run of backslashes, then the escape, is one of those.
+ */
+const unstorableJsonEscape = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>) {
   res.writeHead(status, { "content-type": "application/json" });
@@ -47,9 +64,25 @@ export function createStripeWebhookHandler(deps: {
       }
       throw error;
     }
+    const shape = stripeEventShape.safeParse(event);
+    const checkout =
+      shape.success && shape.data.type === "checkout.session.completed"
+        ? checkoutShape.safeParse(shape.data.data.object)
+        : null;
+    const payload = JSON.stringify(event);
+    if (!shape.success || checkout?.success === false || unstorableJsonEscape.test(payload)) {
+      log.warn(
+        {
+          stripeEventId: shape.success ? shape.data.id : undefined,
+          issues: (shape.error ?? checkout?.error)?.issues.map((issue) => `${issue.path.join(".")}: ${issue.code}`),
+        },
+        "stripe webhook rejected: a signed event that is not a well-formed Stripe event",
+      );
+      return reply(res, 400, { error: "This is not a well-formed Stripe event." });
+    }
     const outcome = await deps.db.$transaction(async (tx) => {
       const inserted = await tx.$executeRaw`
-        INSERT INTO stripe_webhook_events (id, type, payload) VALUES (${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb)
+        INSERT INTO stripe_webhook_events (id, type, payload) VALUES (${event.id}, ${event.type}, ${payload}::jsonb)
         ON CONFLICT (id) DO NOTHING`;
       if (inserted === 0) return { duplicate: true, onboardingSessionId: null };
       const applied =

@@ -227,5 +227,29 @@ export function toUserFacingError(
     report.log.error({ err: cause ?? error, reference, path: report.path }, "unexpected error");
     return { appCode: "INTERNAL", message: `Something went wrong — reference ${reference}` };
   }
-  return { appCode: appCodeForTrpcCode[error.code] ?? "INTERNAL", message: error.message };
+  // Only tRPC itself raises a TRPCError without our cause (a body it cannot parse, superjson it
+  // cannot read, an unknown procedure…), and its message is often a raw exception's text
+  // ("Unexpected token…", "Maximum call stack size exceeded"): the client gets our words, the
+  // log gets theirs.
+  report.log.info({ err: cause ?? error, path: report.path, code: error.code }, "request refused by tRPC");
+  return {
+    appCode: appCodeForTrpcCode[error.code] ?? "INTERNAL",
+    message: trpcOwnMessages[error.code] ?? "We couldn't handle that request.",
+  };
 }
+
+/** Our words for the errors tRPC raises itself, by its code. */
+const trpcOwnMessages: Partial<Record<TRPCCode, string>> = {
+  PARSE_ERROR: "We couldn't read that request.",
+  BAD_REQUEST: "We couldn't read that request.",
+  UNPROCESSABLE_CONTENT: "We couldn't read that request.",
+  UNSUPPORTED_MEDIA_TYPE: "We couldn't read that request: it was sent in a format we don't accept.",
+  PAYLOAD_TOO_LARGE: "That request is too large.",
+  METHOD_NOT_SUPPORTED: "That request was sent the wrong way.",
+  NOT_FOUND: "We couldn't find what this request asked for.",
+  UNAUTHORIZED: "Please sign in first.",
+  FORBIDDEN: "You don't have access to this.",
+  TOO_MANY_REQUESTS: "Too many requests. Please wait a moment and try again.",
+  TIMEOUT: "This took too long. Please try again.",
+  CLIENT_CLOSED_REQUEST: "The request was closed before it finished.",
+};

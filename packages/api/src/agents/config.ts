@@ -1,5 +1,6 @@
 // An agent's configuration as editors submit it. Stored per version (agent_versions); a
 // published version is frozen and sessions stay pinned to the version they started on.
+import { multilineText, settingsRecord, text } from "../input-types.ts";
 import { z } from "../validation-messages.ts";
 
 /** A website domain as browsers send it in Origin: host names only, optional leading "*." for subdomains. */
@@ -13,8 +14,8 @@ const domain = z
   });
 
 export const agentConfigInput = z.object({
-  name: z.string().trim().min(1, { error: "Give the agent a name." }).max(80),
-  description: z.string().trim().max(500).default(""),
+  name: text({ max: 80, min: 1, tooShort: "Give the agent a name." }),
+  description: multilineText({ max: 500 }).default(""),
   llmProvider: z.enum(["openai", "openai_compatible"]).default("openai"),
   llmBaseUrl: z
     .url({ protocol: /^https?$/ })
@@ -31,24 +32,28 @@ export const agentConfigInput = z.object({
     .max(500, { error: "That key is too long." })
     .regex(/^[\x21-\x7e]+$/, { error: "A key has no spaces or special characters." })
     .nullish(),
-  model: z.string().trim().min(1, { error: "Choose a model." }).max(100),
-  systemPrompt: z
-    .string()
-    .trim()
-    .min(1, { error: "Write the agent's instructions." })
-    .max(8000, { error: "Keep the instructions under 8,000 characters." }),
+  model: text({ max: 100, min: 1, tooShort: "Choose a model." }),
+  systemPrompt: multilineText({
+    max: 8000,
+    min: 1,
+    tooShort: "Write the agent's instructions.",
+    tooLong: "Keep the instructions under 8,000 characters.",
+  }),
   temperature: z
     .number()
     .min(0, { error: "Temperature goes from 0 to 2." })
     .max(2, { error: "Temperature goes from 0 to 2." }),
   maxTokens: z.number().int().min(16).max(4096),
-  voiceProvider: z.string().trim().max(50).nullish(),
-  voiceId: z.string().trim().max(100).nullish(),
-  voiceSettings: z.record(z.string().max(50), z.union([z.number(), z.string().max(100), z.boolean()])).default({}),
-  speechOptions: z.record(z.string().max(50), z.union([z.number(), z.string().max(100), z.boolean()])).default({}),
+  voiceProvider: text({ max: 50 }).nullish(),
+  voiceId: text({ max: 100 }).nullish(),
+  voiceSettings: settingsRecord({ maxKeys: 50, keyMax: 50, valueMax: 100 }).default({}),
+  speechOptions: settingsRecord({ maxKeys: 50, keyMax: 50, valueMax: 100 }).default({}),
   allowedDomains: z.array(domain).max(50).default([]),
   rateLimitPerSession: z.number().int().min(1).max(600).default(30),
-  knowledgeBaseIds: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  knowledgeBaseIds: z
+    .array(text({ max: 100, min: 1 }))
+    .max(20)
+    .default([]),
 });
 
 export type AgentConfig = z.output<typeof agentConfigInput>;

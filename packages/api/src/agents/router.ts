@@ -4,6 +4,7 @@ import type { Database, Prisma } from "@switchboard/db";
 import { requireOpenAI } from "../ai/require-openai.ts";
 import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
+import { opaqueToken, settingsRecord } from "../input-types.ts";
 import { requireRole } from "../organizations/membership.ts";
 import { orgProcedure, publicProcedure, router, throttledByClient } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
@@ -223,7 +224,7 @@ export const agentsRouter = router({
       z.strictObject({
         agentId: z.uuid({ error: "This assistant link is not valid." }),
         channel: z.enum(["web", "voice", "api"]).default("web"),
-        contextData: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+        contextData: settingsRecord({ maxKeys: 50, keyMax: 50, valueMax: 500 }).default({}),
         testPanel: z.boolean().default(false),
       }),
     )
@@ -244,7 +245,7 @@ export const agentsRouter = router({
     .use(throttledByClient("agentMessagesClient"))
     .input(
       z.strictObject({
-        sessionId: z.string().min(10).max(100),
+        sessionId: opaqueToken({ min: 10, max: 100 }),
         content: chatMessageContent,
       }),
     )

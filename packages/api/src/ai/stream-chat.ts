@@ -6,15 +6,17 @@
 import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
 import { appError } from "../errors.ts";
+import { multilineText } from "../input-types.ts";
 import { z } from "../validation-messages.ts";
 import { describeAiFailure } from "./openai-failures.ts";
 
 /** What a person may type into any chat. */
-export const chatMessageContent = z
-  .string()
-  .trim()
-  .min(1, { error: "Type a message first." })
-  .max(4000, { error: "Keep messages under 4,000 characters." });
+export const chatMessageContent = multilineText({
+  max: 4000,
+  min: 1,
+  tooShort: "Type a message first.",
+  tooLong: "Keep messages under 4,000 characters.",
+});
 
 /** What a chat subscription yields: the text as it arrives, then the stored reply. */
 export type ChatStreamMessage<Extra = Record<never, never>> =

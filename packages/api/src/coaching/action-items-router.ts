@@ -1,5 +1,7 @@
 // coaching.actionItems: the caller's own action items (listing and every write). Ids of other
 // people's items and goals are NOT_FOUND, exactly like ids that do not exist.
+
+import { calendarDay, text } from "../input-types.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import {
@@ -12,16 +14,9 @@ import {
   updateActionItem,
 } from "./action-items.ts";
 
-const title = z
-  .string()
-  .trim()
-  .min(1)
-  .max(TITLE_MAX, { error: `Use at most ${TITLE_MAX} characters.` });
+const title = text({ max: TITLE_MAX, min: 1 });
 /** "YYYY-MM-DD", stored as a DATE; null clears it. */
-const dueDate = z.iso
-  .date({ error: "Use a date like 2026-12-31." })
-  .transform((value) => new Date(`${value}T00:00:00Z`))
-  .nullable();
+const dueDate = calendarDay().nullable();
 const goalId = z.uuid({ error: "This goal id is not valid." }).nullable();
 const actionItemIdInput = z.strictObject({ actionItemId: z.uuid({ error: "This action item id is not valid." }) });
 

@@ -5,6 +5,7 @@
 // other people's sessions are NOT_FOUND, like ids that do not exist.
 import type { CoachingSession, CoachingSessionStatus, Database, Prisma } from "@switchboard/db";
 import { appError } from "../errors.ts";
+import { instant, multilineText } from "../input-types.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { type UserAction, writeUserAction } from "./usage.ts";
@@ -13,11 +14,7 @@ const sessionNotFound = () => appError("NOT_FOUND", "We couldn't find that coach
 const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
 
 /** Optional free text: empty clears it, so no minimum length. */
-const freeText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: `Use at most ${max.toLocaleString("en-US")} characters.` });
+const freeText = (max: number) => multilineText({ max });
 
 const sessionType = z.enum(["goal_setting", "check_in", "review", "planning"]);
 const sessionStatus = z.enum(["scheduled", "in_progress", "completed", "cancelled"]);
@@ -25,9 +22,7 @@ const agenda = freeText(4000);
 const notes = freeText(20_000);
 const outcome = freeText(4000);
 /** An instant with its offset ("2026-12-01T09:30:00+01:00" or "…Z"), so the client's time zone is never guessed. */
-const scheduledAt = z.iso
-  .datetime({ offset: true, error: "Use a date and time like 2026-12-01T09:30:00Z." })
-  .transform((value) => new Date(value));
+const scheduledAt = instant();
 
 const sessionIdInput = z.strictObject({ sessionId: z.uuid({ error: "This session id is not valid." }) });
 

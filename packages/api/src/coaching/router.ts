@@ -6,6 +6,7 @@ import type { Goal } from "@switchboard/db";
 import { requireOpenAI } from "../ai/require-openai.ts";
 import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
+import { calendarDay, multilineText, text as sharedText } from "../input-types.ts";
 import { authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { actionItemsRouter } from "./action-items-router.ts";
@@ -19,27 +20,25 @@ import { usageRouter } from "./usage-report.ts";
 const goalNotFound = () => appError("NOT_FOUND", "We couldn't find that goal.");
 const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max, { error: `Use at most ${max.toLocaleString("en-US")} characters.` });
+const text = (max: number) => sharedText({ max, min: 1 });
 
-const timezone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: "Choose a time zone like Europe/Paris or America/New_York." },
-);
+const timezone = z
+  .string()
+  .max(100)
+  .refine(
+    (zone) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: "Choose a time zone like Europe/Paris or America/New_York." },
+  );
 
 /** A calendar day, "YYYY-MM-DD", stored as a DATE (no time zone games). */
-const day = z.iso.date({ error: "Use a date like 2026-12-31." }).transform((value) => new Date(`${value}T00:00:00Z`));
+const day = calendarDay();
 
 const goalCategory = z.enum(["business", "career", "leadership", "personal", "health", "learning", "other"]);
 const goalStatus = z.enum(["active", "paused", "completed", "abandoned"]);
@@ -105,7 +104,7 @@ const businessRouter = router({
           .max(1_000_000)
           .nullable()
           .default(null),
-        challenges: z.string().trim().max(4000, { error: "Use at most 4,000 characters." }).default(""),
+        challenges: multilineText({ max: 4000 }).default(""),
       }),
     )
     .mutation(({ ctx, input }) =>

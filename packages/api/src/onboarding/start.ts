@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
+import { text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { classifyFailure } from "./failures.ts";
@@ -14,8 +15,8 @@ import type { OnboardingRuntime } from "./runtime.ts";
 export const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
 
 export const onboardingInput = z.strictObject({
-  businessName: z.string().trim().min(2, { error: "Enter your business name." }).max(120),
-  industry: z.string().trim().min(2, { error: "Enter your industry." }).max(80),
+  businessName: text({ max: 120, min: 2, tooShort: "Enter your business name." }),
+  industry: text({ max: 80, min: 2, tooShort: "Enter your industry." }),
   email: z.email({ error: "Enter a valid email address." }).max(254),
   phone: z
     .string()

@@ -7,6 +7,7 @@ import { lastEventIdSchema } from "@switchboard/events";
 import { publishAccessChange } from "../auth/revocation.ts";
 import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
+import { opaqueToken } from "../input-types.ts";
 import { type AppEventBus, liveEvents } from "../live-events.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
@@ -19,7 +20,7 @@ import {
 } from "./invitations.ts";
 import { requireRole } from "./membership.ts";
 
-const invitationToken = z.string().min(10).max(200);
+const invitationToken = opaqueToken({ min: 10, max: 200 });
 const role = z.enum(["owner", "admin", "member"]);
 
 async function lockOwners(tx: Transaction, organizationId: string): Promise<string[]> {

@@ -3,11 +3,12 @@
 import type { Database } from "@switchboard/db";
 import { lastEventIdSchema } from "@switchboard/events";
 import { appError } from "../errors.ts";
+import { instant, opaqueToken } from "../input-types.ts";
 import { z } from "../validation-messages.ts";
 
 // Not strict: tRPC's infinite-query hooks add `direction` to the input.
 export const boardInput = z.object({
-  cursor: z.string().max(200).nullish(),
+  cursor: opaqueToken({ max: 200 }).nullish(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
@@ -25,9 +26,9 @@ function encodeCursor(cursor: BoardCursor): string {
 function decodeCursor(text: string): BoardCursor {
   try {
     const parsed = z
-      .object({ t: z.iso.datetime(), i: z.uuid() })
+      .object({ t: instant(), i: z.uuid() })
       .parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
-    return { createdAt: new Date(parsed.t), id: parsed.i };
+    return { createdAt: parsed.t, id: parsed.i };
   } catch {
     throw appError("VALIDATION_FAILED", "This page link is no longer valid. Reload the board.");
   }

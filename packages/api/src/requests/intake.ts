@@ -3,6 +3,7 @@
 // events. Any failure rolls everything back: never a session without a request.
 import type { Database, Transaction } from "@switchboard/db";
 import { appError, isUniqueViolation } from "../errors.ts";
+import { multilineText, text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { publishRequestChange } from "./request-events.ts";
@@ -12,19 +13,20 @@ const newestModelYear = new Date().getFullYear() + 1;
 
 export const intakeInput = z.strictObject({
   vehicle: z.strictObject({
-    make: z.string().trim().min(1).max(60),
-    model: z.string().trim().min(1).max(60),
+    make: text({ max: 60, min: 1 }),
+    model: text({ max: 60, min: 1 }),
     year: z
       .number()
       .int({ error: "Enter the year as a whole number." })
       .min(1950, { error: "We can help with vehicles from 1950 on." })
       .max(newestModelYear, { error: `Enter a year up to ${newestModelYear}.` }),
   }),
-  concern: z
-    .string()
-    .trim()
-    .min(10, { error: "Describe the problem in at least 10 characters." })
-    .max(2000, { error: "Keep the description under 2,000 characters." }),
+  concern: multilineText({
+    max: 2000,
+    min: 10,
+    tooShort: "Describe the problem in at least 10 characters.",
+    tooLong: "Keep the description under 2,000 characters.",
+  }),
   urgency: z.enum(["low", "normal", "high", "emergency"]),
   sessionType: z.enum(["chat", "video"]),
   plan: z.enum(["basic", "standard", "premium"]),

@@ -1,4 +1,5 @@
 import { lastEventIdSchema } from "@switchboard/events";
+import { text } from "../input-types.ts";
 import { liveEvents } from "../live-events.ts";
 import { authedProcedure, mechanicProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
@@ -11,8 +12,8 @@ import { BOARD_SCOPE } from "./topics.ts";
 const requestIdInput = z.strictObject({ requestId: z.uuid({ error: "This request id is not valid." }) });
 
 const mechanicProfileInput = z.strictObject({
-  displayName: z.string().trim().min(1).max(80),
-  specialties: z.array(z.string().trim().min(1).max(40)).max(12),
+  displayName: text({ max: 80, min: 1 }),
+  specialties: z.array(text({ max: 40, min: 1 })).max(12),
   availability: z.enum(["available", "busy", "offline"]),
 });
 
