@@ -1,0 +1,125 @@
+// Bad input at the server's own edges (outside tRPC) is never a 500: malformed paths for the
+// static files, and Stripe events that are correctly signed but not well-formed. (Every tRPC
+// procedure is fuzzed in packages/api/test/fuzz.test.ts.)
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { type AppEventBus, createAppEventBus } from "@switchboard/api";
+import { createTestDatabase, signStripeWebhook, type TestDatabase } from "@switchboard/testing";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../src/server.ts";
+
+const webhookSecret = "whsec_fuzz_secret";
+let database: TestDatabase;
+let server: RunningServer;
+let events: AppEventBus;
+const logged: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-fuzz-dist-"));
+  await mkdir(path.join(dashboardDist, "assets"));
+  await writeFile(path.join(dashboardDist, "index.html"), "<!doctype html><title>Switchboard</title>");
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  server = await startServer(
+    {
+      db: database.db,
+      databaseUrl: database.url,
+      events,
+      log: pino({ level: "info" }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+      dashboardDist,
+      stripeWebhookSecret: webhookSecret,
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  await events?.stop();
+  await database?.drop();
+});
+
+/** The status line and body of a request sent byte for byte (fetch would normalise the path). */
+function rawGet(target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    });
+    let received = "";
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1");
+    });
+    socket.on("end", () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]);
+      resolve({ status, body: received.split("\r\n\r\n").slice(1).join("\r\n\r\n") });
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("malformed paths", () => {
+  for (const target of ["/%E0%A4%A", "/%", "/%ZZ", "/assets/%ff%fe", "/requests/%E0%A4", "/%00", "/assets/%00.js"]) {
+    it(`GET ${target} is answered 400 or 404 (or the app page), never 500`, async () => {
+      const { status, body } = await rawGet(target);
+      expect([200, 400, 404]).toContain(status);
+      expect(body).not.toMatch(/Something went wrong|URIError|Error:/);
+    });
+  }
+
+  it("says plainly that a malformed address is not valid", async () => {
+    const { status, body } = await rawGet("/%E0%A4%A");
+    expect(status).toBe(400);
+    expect(body).toContain("This address is not valid.");
+  });
+});
+
+describe("signed Stripe events that are not well-formed", () => {
+  const post = (payload: string) =>
+    fetch(`${server.url}/webhooks/stripe`, {
+      method: "POST",
+      body: payload,
+      headers: { "stripe-signature": signStripeWebhook(payload, webhookSecret), "content-type": "application/json" },
+    });
+  const event = (fields: Record<string, unknown>) =>
+    JSON.stringify({ id: "evt_x", object: "event", type: "checkout.session.completed", ...fields });
+
+  const malformed: [string, string][] = [
+    ["a JSON array", JSON.stringify([{ id: "evt_array" }])],
+    ["a JSON string", JSON.stringify("evt")],
+    ["JSON null", "null"],
+    ["no id", JSON.stringify({ object: "event", type: "checkout.session.completed", data: { object: { id: "cs" } } })],
+    ["a numeric id", event({ id: 42, data: { object: { id: "cs" } } })],
+    ["no type", JSON.stringify({ id: "evt_no_type", data: { object: { id: "cs" } } })],
+    ["no data", event({ id: "evt_no_data" })],
+    ["no data.object", event({ id: "evt_no_object", data: {} })],
+    ["data.object a string", event({ id: "evt_string_object", data: { object: "cs_1" } })],
+    ["a checkout with no id", event({ id: "evt_no_checkout_id", data: { object: { payment_status: "paid" } } })],
+    ["a checkout id that is a list", event({ id: "evt_list_id", data: { object: { id: ["cs"] } } })],
+    ["a NUL byte in a field", event({ id: "evt_nul", data: { object: { id: "cs_\u0000" } } })],
+    ["a lone surrogate in a field", event({ id: "evt_surrogate", data: { object: { id: "cs", note: "\ud800" } } })],
+    ["a NUL byte in the id", event({ id: "evt_\u0000", data: { object: { id: "cs" } } })],
+  ];
+
+  for (const [name, payload] of malformed) {
+    it(`answers ${name} with 400, a plain body and a log line, and records nothing`, async () => {
+      const before = await database.db.stripeWebhookEvent.count();
+      const response = await post(payload);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: "This is not a well-formed Stripe event." });
+      expect(await database.db.stripeWebhookEvent.count()).toBe(before);
+      expect(logged.some((entry) => String(entry.msg).includes("not a well-formed Stripe event"))).toBe(true);
+    });
+  }
+
+  it("still records a well-formed event with an escaped backslash-u in its text", async () => {
+    const payload = event({ id: "evt_backslash", type: "customer.created", data: { object: { note: "C:\\u0000" } } });
+    const response = await post(payload);
+    expect(response.status).toBe(200);
+    expect(await database.db.stripeWebhookEvent.count({ where: { id: "evt_backslash" } })).toBe(1);
+  });
+});
