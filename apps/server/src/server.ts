@@ -240,6 +240,11 @@ export async function startServer(
       );
     });
     try {
+      // A request target that is no path at all ("//[") is the client's mistake: 400, not 500.
+      if (!URL.canParse(req.url ?? "/", "http://localhost")) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+        return res.end("This address is not valid.\n");
+      }
       const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
       if (pathname.startsWith("/trpc/")) {
         const procedures = proceduresOf(pathname);

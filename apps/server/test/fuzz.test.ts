@@ -63,7 +63,17 @@ function rawGet(target: string): Promise<{ status: number; body: string }> {
 }
 
 describe("malformed paths", () => {
-  for (const target of ["/%E0%A4%A", "/%", "/%ZZ", "/assets/%ff%fe", "/requests/%E0%A4", "/%00", "/assets/%00.js"]) {
+  for (const target of [
+    "/%E0%A4%A",
+    "/%",
+    "/%ZZ",
+    "/assets/%ff%fe",
+    "/requests/%E0%A4",
+    "/%00",
+    "/assets/%00.js",
+    "//[",
+    "//%zz",
+  ]) {
     it(`GET ${target} is answered 400 or 404 (or the app page), never 500`, async () => {
       const { status, body } = await rawGet(target);
       expect([200, 400, 404]).toContain(status);
