@@ -8,8 +8,8 @@ import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { hashSessionToken, newSessionToken, sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
 import { appRouter } from "../src/root.ts";
 import { createTestAccount, createTestOrganization } from "../src/test-accounts.ts";
@@ -19,6 +19,7 @@ import type { z } from "../src/validation-messages.ts";
 let database: TestDatabase;
 let events: AppEventBus;
 const tokens: Record<Who, string | null> = { anonymous: null, customer: null, mechanic: null, owner: null };
+const userIds: Partial<Record<Who, string>> = {};
 let organizationId = "";
 type Who = "anonymous" | "customer" | "mechanic" | "owner";
 
@@ -27,17 +28,29 @@ beforeAll(async () => {
   events = createAppEventBus({ databaseUrl: database.url });
   await events.start();
   const { db } = database;
-  tokens.customer = (await createTestAccount(db, { email: "fuzz-customer@example.com" })).token;
-  tokens.mechanic = (
+  userIds.customer = (await createTestAccount(db, { email: "fuzz-customer@example.com" })).id;
+  userIds.mechanic = (
     await createTestAccount(db, { email: "fuzz-mechanic@example.com", role: "mechanic", mechanicProfile: true })
-  ).token;
+  ).id;
   const owner = await createTestAccount(db, { email: "fuzz-owner@example.com" });
-  tokens.owner = owner.token;
+  userIds.owner = owner.id;
   const organization = await createTestOrganization(db, "fuzz", []);
   await db.membership.create({ data: { organizationId: organization.id, userId: owner.id, role: "owner" } });
   organizationId = organization.id;
   tableFingerprintSql = await fingerprintQuery();
 });
+// A fresh session per identity for every procedure: a probe of auth.signOut that succeeds (it
+// takes no input) must not leave later procedures fuzzed as nobody.
+beforeEach(async () => {
+  for (const who of ["customer", "mechanic", "owner"] as const) {
+    const token = newSessionToken();
+    await database.db.authSession.create({
+      data: { userId: userIds[who] as string, tokenHash: hashSessionToken(token), expiresAt: sessionExpiry() },
+    });
+    tokens[who] = token;
+  }
+});
+
 afterAll(async () => {
   await events?.stop();
   await database?.drop();
@@ -78,6 +91,8 @@ const handle = (request: Request) =>
         token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
         requestId: randomUUID(),
         events,
+        // As a server with no payment provider runs it (the runner is not under test here).
+        onboarding: { stripe: null, publicUrl: "http://fuzz.test", kick: () => {} },
         client: { origin: null, ip: "127.0.0.1" },
       }),
   });
@@ -306,6 +321,7 @@ function probesFor(input: Schema | null): Probe[] {
   // Anonymous callers are mostly turned away before their input is read: a few probes suffice.
   for (const body of [wholeInputs[0], wholeInputs[1], { superjson: base }] as Body[])
     probes.push({ who: "anonymous", body, label: "anonymous" });
+  probes.push({ who: "customer", body: { superjson: base }, label: "plausible input" });
   for (const [i, body] of wholeInputs.entries())
     probes.push({ who: signedIn[i % signedIn.length] as Who, body, label: `whole input #${i}` });
   if (!input) return probes;
@@ -353,9 +369,39 @@ function shown(value: unknown): string {
 const RAW_EXCEPTION_TEXT =
   /\bCannot\b|undefined|Unexpected token|Maximum call stack|is not a function|is not valid JSON|\bat .+:\d+:\d+|TypeError|RangeError|SyntaxError|Invalid input|Prisma|invalid byte sequence|\bnull\b/;
 
+/** The answers each procedure gave, to prove the probes got past sign-in and reached the input. */
+const seen: Record<string, Set<string>> = {};
+
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: Record<string, unknown> }>,
 );
+
+describe("tRPC's own refusals", () => {
+  const READ = "We couldn't read that request.";
+  it.each([
+    ["a body that is not JSON", "mutation", "auth.signUp", { raw: "this is not JSON" }],
+    ["superjson that is not an object", "mutation", "auth.signUp", { raw: "null" }],
+    ["superjson meta naming a type it cannot build", "mutation", "auth.signUp", wholeInputs[6] as Body],
+    [
+      "superjson nested past the call stack",
+      "query",
+      "requests.get",
+      { raw: `{"json":{"a":1},"meta":{"values":${deeperJson}}}` },
+    ],
+  ] as const)("answer %s in our words", async (_, type, path, body) => {
+    const answer = await call(type, path, "customer", body);
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([
+      expect.objectContaining({ message: READ, data: expect.objectContaining({ appCode: "VALIDATION_FAILED" }) }),
+    ]);
+  });
+
+  it("answer an unknown procedure in our words", async () => {
+    const answer = await call("query", "requests.nothingHere", "customer", { missing: true });
+    expect(answer.status).toBe(404);
+    expect(answer.errors[0]?.message).toBe("We couldn't find what this request asked for.");
+  });
+});
 
 describe.sequential("every procedure under hostile input", () => {
   it("covers the whole router", () => {
@@ -396,6 +442,10 @@ describe.sequential("every procedure under hostile input", () => {
           if (typeof message !== "string" || RAW_EXCEPTION_TEXT.test(message))
             failures.push(`${where}: message ${JSON.stringify(message)}`);
         }
+        const codes = answer.errors.map((error) => String(error.data?.appCode));
+        const answered = seen[path] ?? new Set<string>();
+        seen[path] = answered;
+        for (const code of codes.length ? codes : ["OK"]) answered.add(code);
         const after = await fingerprint();
         const rejected = answer.errors.length > 0 || answer.status >= 400;
         if (rejected && after !== before) failures.push(`${where}: a rejected call wrote to the database`);
@@ -404,4 +454,10 @@ describe.sequential("every procedure under hostile input", () => {
       expect(failures.join("\n")).toBe("");
     });
   }
+
+  it("got past sign-in to each procedure's input (the probes were not all turned away at the door)", () => {
+    const withInput = procedures.filter(([, procedure]) => ((procedure._def.inputs as unknown[]) ?? []).length > 0);
+    const neverValidated = withInput.map(([path]) => path).filter((path) => !seen[path]?.has("VALIDATION_FAILED"));
+    expect(neverValidated).toEqual([]);
+  });
 });

@@ -129,6 +129,23 @@ const cases: BadCall[] = [
     message: "Please check name: Use at most 100 characters.",
     fieldErrors: { name: ["Use at most 100 characters."] },
   },
+  ...(
+    [
+      ["a NUL byte", "Ada\u0000Lovelace"],
+      ["a lone surrogate", "Ada \ud800"],
+      ["a control character", "Ada\u001bLovelace"],
+      ["a line break", "Ada\nLovelace"],
+    ] as const
+  ).map(
+    ([what, name]): BadCall => ({
+      name: `sign-up with ${what} in the name`,
+      call: (c) => c.auth.signUp.mutate({ ...valid, name }),
+      code: "BAD_REQUEST",
+      appCode: "VALIDATION_FAILED",
+      message: "Please check name: Remove the hidden or unsupported characters from this text.",
+      fieldErrors: { name: ["Remove the hidden or unsupported characters from this text."] },
+    }),
+  ),
   {
     name: "sign-up with a number for the email",
     call: (c) => c.auth.signUp.mutate(loosely({ ...valid, email: 42 })),
