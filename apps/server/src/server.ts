@@ -24,6 +24,7 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import pg from "pg";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "./logger.ts";
+import { redactUrlForLog } from "./request-log.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
 import { createStaticHandler } from "./static-files.ts";
 import { createStripeWebhookHandler } from "./stripe-webhook.ts";
@@ -235,7 +236,12 @@ export async function startServer(
     const started = performance.now();
     res.on("finish", () => {
       requestLog.info(
-        { method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        {
+          method: req.method,
+          url: redactUrlForLog(req.url ?? "/"),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
         "request",
       );
     });
