@@ -20,6 +20,13 @@ export function isStorableText(value: string, multiline = false): boolean {
   return !loneSurrogate.test(value) && !(multiline ? multiLineControls : singleLineControls).test(value);
 }
 
+/**
+ * The character rule alone, for strings with their own format (a web address): a URL parser
+ * accepts a raw NUL in the path and zod keeps the text as sent.
+ */
+export const storableText = () =>
+  z.refine<string>((value) => isStorableText(value), { error: UNSTORABLE_MESSAGE, abort: true });
+
 export interface TextOptions {
   max: number;
   /** Default 0: an empty string is allowed (after trimming). 1 makes the field required. */

@@ -330,7 +330,14 @@ function probesFor(input: Schema | null): Probe[] {
   let tenMegabytesSent = false;
   for (const field of fieldsOf(input)) {
     if (field.path.join(".") === "organizationId") continue;
-    const values = hostile[kindOf(field.schema)];
+    // The field's own plausible value with a NUL or a lone surrogate inside: shaped well enough to
+    // pass a format check (a web address, an email) that a bare NUL would fail.
+    let plausibleValue: unknown = baseObject;
+    for (const segment of field.path) plausibleValue = (plausibleValue as Record<string, unknown>)?.[segment];
+    const values =
+      kindOf(field.schema) === "text" && typeof plausibleValue === "string"
+        ? [...hostile.text, `${plausibleValue}\u0000`, `${plausibleValue}\ud800`, `${plausibleValue}/%00\u0000`]
+        : hostile[kindOf(field.schema)];
     for (const [i, value] of values.entries()) {
       const body = structuredClone(baseObject) as Record<string, unknown>;
       let parent = body;
@@ -404,6 +411,14 @@ describe("tRPC's own refusals", () => {
 });
 
 describe.sequential("every procedure under hostile input", () => {
+  it("would see a write (the fingerprint changes with any row)", async () => {
+    const before = await fingerprint();
+    const user = userIds.customer as string;
+    await database.db.user.update({ where: { id: user }, data: { name: "changed by the fuzz test" } });
+    expect(await fingerprint()).not.toBe(before);
+    await database.db.user.update({ where: { id: user }, data: { name: "fuzz-customer" } });
+  });
+
   it("covers the whole router", () => {
     // A smoke check on the enumeration itself: if the router's shape changed, this says so.
     expect(procedures.length).toBeGreaterThan(60);

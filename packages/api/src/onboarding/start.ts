@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
-import { text } from "../input-types.ts";
+import { storableText, text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { classifyFailure } from "./failures.ts";
@@ -24,6 +24,7 @@ export const onboardingInput = z.strictObject({
     .regex(/^\+?[0-9 ()./-]{7,25}$/, { error: "Enter a phone number with 7 to 20 digits." }),
   website: z
     .url({ protocol: /^https?$/, error: "Enter a website address starting with http:// or https://." })
+    .check(storableText())
     .max(300)
     .nullish()
     .transform((value) => value ?? null),
