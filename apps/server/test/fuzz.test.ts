@@ -9,6 +9,7 @@ import { type AppEventBus, createAppEventBus } from "@switchboard/api";
 import { createTestDatabase, signStripeWebhook, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 const webhookSecret = "whsec_fuzz_secret";
@@ -131,5 +132,61 @@ describe("signed Stripe events that are not well-formed", () => {
     const response = await post(payload);
     expect(response.status).toBe(200);
     expect(await database.db.stripeWebhookEvent.count({ where: { id: "evt_backslash" } })).toBe(1);
+  });
+});
+
+describe("hostile WebSocket messages", () => {
+  /** Sends raw text frames and collects the answers (tRPC's WebSocket protocol by hand). */
+  async function exchange(messages: string[], wanted: number) {
+    const socket = new WebSocket(`${server.url.replace("http", "ws")}/trpc`);
+    const frames: {
+      id?: unknown;
+      error?: { json?: { message?: string; data?: { code?: string; appCode?: string } } };
+    }[] = [];
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const done = new Promise<void>((resolve) => {
+      socket.on("message", (data) => {
+        const text = data.toString();
+        if (text === "PING") return socket.send("PONG");
+        frames.push(JSON.parse(text));
+        if (frames.filter((frame) => frame.error).length >= wanted) resolve();
+      });
+      socket.on("close", () => resolve());
+      setTimeout(resolve, 3_000);
+    });
+    for (const message of messages) socket.send(message);
+    await done;
+    socket.close();
+    return frames.filter((frame) => frame.error).map((frame) => frame.error?.json);
+  }
+
+  it("answers unreadable frames, bad superjson and hostile text in our words, never INTERNAL", async () => {
+    const deeper = `${'{"nested":'.repeat(60_000)}"bottom"${"}".repeat(60_000)}`;
+    const subscribe = (id: number, input: string) =>
+      `{"id":${id},"method":"subscription","params":{"path":"agents.sendMessage","input":${input}}}`;
+    const errors = await exchange(
+      [
+        subscribe(1, '{"json":{"sessionId":"session-\\u0000-1234","content":"hello"}}'),
+        subscribe(2, `{"json":{"sessionId":"abcdefghijk","content":"hello"},"meta":{"values":${deeper}}}`),
+        subscribe(3, '{"json":{"sessionId":"abcdefghijk","content":"\\ud800"}}'),
+        subscribe(4, "null"),
+      ],
+      4,
+    );
+    expect(errors).toHaveLength(4);
+    for (const error of errors) {
+      expect(error?.data?.code).not.toBe("INTERNAL_SERVER_ERROR");
+      expect(typeof error?.data?.appCode).toBe("string");
+      expect(error?.message).not.toMatch(/Cannot|undefined|Unexpected token|Maximum call stack|TypeError|RangeError/);
+    }
+  });
+
+  it("answers a frame that is not JSON at all without a raw exception", async () => {
+    const errors = await exchange(["this is not JSON", "[1,2"], 1);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(error?.data?.code).not.toBe("INTERNAL_SERVER_ERROR");
+      expect(error?.message).not.toMatch(/Cannot|undefined|Unexpected token|is not valid JSON|SyntaxError/);
+    }
   });
 });
