@@ -105,9 +105,15 @@ export async function runStart(): Promise<void> {
     });
     const stripe = createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE });
     if (!stripe) log.warn('no STRIPE_SECRET_KEY: onboarding runs in explicit "no payment provider" mode');
+    // Loaded before the onboarding runner: it seals API keys' reveal material with it.
+    const secrets = await loadSecretBox({
+      secretsKey: env.SECRETS_KEY,
+      dataDir: database.embedded ? (env.SWITCHBOARD_DATA_DIR ?? defaultDataDir) : null,
+    });
     const onboardingRunner = new OnboardingRunner(
       {
         db: database.db,
+        secrets,
         events,
         log: log.child({ component: "onboarding" }),
         stripe,
@@ -133,10 +139,7 @@ export async function runStart(): Promise<void> {
       // Tenants' own endpoints: the outbound policy, and their keys sealed with SECRETS_KEY (or,
       // with the embedded database, a key kept in the data directory; never in the database).
       outbound: new OutboundPolicy({ allowedHosts: env.OUTBOUND_ALLOWED_HOSTS, connectTimeoutMs: 5_000 }),
-      secrets: await loadSecretBox({
-        secretsKey: env.SECRETS_KEY,
-        dataDir: database.embedded ? (env.SWITCHBOARD_DATA_DIR ?? defaultDataDir) : null,
-      }),
+      secrets,
     };
     if (!ai.secrets) log.warn("no SECRETS_KEY: agents cannot save their own AI provider keys");
     if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");

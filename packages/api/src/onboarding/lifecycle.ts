@@ -1,9 +1,10 @@
 // What the session's owner can do once it exists: start the pipeline (once, whatever the number
 // of tabs), retry after a failure from the failed step, and reveal the API key once.
 import type { Database } from "@switchboard/db";
+import type { SecretBox } from "@switchboard/integrations";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
-import { decryptRevealed, sha256 } from "./api-key.ts";
+import { openForReveal, sha256 } from "./api-key.ts";
 import { publishProgress, readProgress } from "./progress.ts";
 import type { OnboardingRuntime } from "./runtime.ts";
 
@@ -83,19 +84,24 @@ export async function retryOnboarding({ db, events, runtime }: Deps, userId: str
   return ownedProgress(db, userId, sessionId);
 }
 
-/** Shows the API key's secret once, within its 2-hour window, then forgets how to. */
-export async function revealApiKey({ db, events }: Omit<Deps, "runtime">, userId: string, sessionId: string) {
+/**
+ * Shows the API key's secret once, within its 2-hour window. The same transaction that marks it
+ * revealed erases the reveal material (ciphertext, token hash, and the token in the step result).
+ */
+export async function revealApiKey(
+  { db, events, secrets }: Omit<Deps, "runtime"> & { secrets: SecretBox | null },
+  userId: string,
+  sessionId: string,
+) {
   await ownedSession(db, userId, sessionId);
   return db.$transaction(async (tx) => {
     const step = await tx.onboardingStep.findUnique({
       where: { sessionId_name: { sessionId, name: "generate_api_key" } },
     });
     const revealToken = (step?.result as { revealToken?: string } | null)?.revealToken;
-    const key = revealToken
-      ? await tx.apiKey.findUnique({ where: { revealTokenHash: sha256(revealToken) } })
-      : await tx.apiKey.findUnique({ where: { onboardingSessionId: sessionId } });
+    const key = await tx.apiKey.findUnique({ where: { onboardingSessionId: sessionId } });
     if (!key) throw appError("API_KEY_REVEAL_UNAVAILABLE", "Your API key isn't ready yet.");
-    if (key.revealedAt || !revealToken || !key.revealCiphertext) {
+    if (key.revealedAt) {
       throw appError(
         "API_KEY_REVEAL_UNAVAILABLE",
         "This API key was already shown once. Create a new key in your organization's settings if you lost it.",
@@ -107,7 +113,13 @@ export async function revealApiKey({ db, events }: Omit<Deps, "runtime">, userId
         "The 2 hours to view this key have passed. Create a new key in your organization's settings.",
       );
     }
-    const secret = decryptRevealed(key.revealCiphertext, revealToken);
+    if (!revealToken || !key.revealCiphertext || key.revealTokenHash !== sha256(revealToken) || !secrets) {
+      throw appError(
+        "API_KEY_REVEAL_UNAVAILABLE",
+        "This API key can no longer be shown. Create a new key in your organization's settings.",
+      );
+    }
+    const secret = openForReveal(key.revealCiphertext, revealToken, secrets, key.id);
     const { revealToken: _used, ...rest } = step!.result as Record<string, unknown>;
     // Row lock on the key: of two simultaneous reveals, the second finds it revealed.
     const { count } = await tx.apiKey.updateMany({

@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createResearchClient, createStripeClient, type ResearchClient } from "@switchboard/integrations";
+import { createResearchClient, createStripeClient, type ResearchClient, SecretBox } from "@switchboard/integrations";
 import { createTestDatabase, type StripeFake, startStripeFake, type TestDatabase } from "@switchboard/testing";
 import type { TRPCClientError } from "@trpc/client";
 import pino from "pino";
@@ -10,6 +10,7 @@ import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
 import { createTestAccount, type TestAccount } from "../test-accounts.ts";
 import { createTestApi } from "../test-api-client.ts";
+import { openForReveal } from "./api-key.ts";
 import { OnboardingPipeline, type PipelineDeps } from "./pipeline.ts";
 import { OnboardingRunner } from "./runner.ts";
 import type { OnboardingRuntime } from "./runtime.ts";
@@ -19,6 +20,8 @@ let events: AppEventBus;
 let stripe: StripeFake;
 let research: { server: Server; url: string; tasks: string[]; fail: boolean };
 const runners: OnboardingRunner[] = [];
+/** The server's key: in the process (from SECRETS_KEY or the data directory's key file), never in the database. */
+const serverSecrets = new SecretBox(randomBytes(32));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -60,6 +63,7 @@ function pipelineDeps(options: { instanceId?: string; withResearch?: boolean; wi
     stripe:
       options.withStripe === false ? null : createStripeClient({ secretKey: "sk_test_fake", apiBase: stripe.url }),
     research: researchClient,
+    secrets: serverSecrets,
     instanceId: options.instanceId ?? `test-${randomUUID().slice(0, 8)}`,
     leaseMs: 2000,
     retry: { attempts: 3, baseMs: 5, maxMs: 20 },
@@ -75,7 +79,13 @@ function setup(options: Parameters<typeof pipelineDeps>[0] = {}) {
     publicUrl: "http://app.test",
     kick: (id) => runner.kick(id),
   };
-  const api = createTestApi({ router: appRouter, db: database.db, events, onboarding: runtime });
+  const api = createTestApi({
+    router: appRouter,
+    db: database.db,
+    events,
+    onboarding: runtime,
+    ai: { openai: null, sessionIdleMs: 60_000, secrets: serverSecrets },
+  });
   return { deps, runner, as: (account: TestAccount) => api({ token: account.token }) };
 }
 
@@ -393,5 +403,97 @@ describe("onboarding authorization and input", () => {
     expect(error).toMatchObject({ code: "BAD_REQUEST", appCode: "VALIDATION_FAILED" });
     expect(error.message).toContain(field);
     expect(await database.db.onboardingSession.count()).toBe(before);
+  });
+});
+
+/** Everything the database holds about a session's API key and its steps, as a dump would show it. */
+async function databaseCopy(sessionId: string) {
+  const keys = await database.db.$queryRaw<{ row: Record<string, unknown> }[]>`
+    SELECT row_to_json(k) AS row FROM api_keys k WHERE onboarding_session_id = ${sessionId}::uuid`;
+  const steps = await database.db.$queryRaw<{ row: Record<string, unknown> }[]>`
+    SELECT row_to_json(s) AS row FROM onboarding_steps s WHERE session_id = ${sessionId}::uuid`;
+  const key = keys[0]!.row;
+  const token = steps.map(({ row }) => (row.result as { revealToken?: string } | null)?.revealToken).find(Boolean);
+  return { text: JSON.stringify([keys, steps]), key, token };
+}
+
+/** What one holding only a database copy can try: the token-derived AES key on every part of the ciphertext. */
+function openWithDatabaseOnly(ciphertext: string, token: string): string {
+  const parts = ciphertext.split(".");
+  for (let start = 0; start + 3 <= parts.length; start++) {
+    const [iv, tag, body] = parts.slice(start, start + 3).map((part) => Buffer.from(part, "base64url"));
+    try {
+      const key = createHash("sha256").update(`reveal:${token}`).digest();
+      const decipher = createDecipheriv("aes-256-gcm", key, iv!);
+      decipher.setAuthTag(tag!);
+      return Buffer.concat([decipher.update(body!), decipher.final()]).toString("utf8");
+    } catch {}
+  }
+  throw new Error("could not open the reveal ciphertext from the database alone");
+}
+
+describe("API key reveal material", () => {
+  async function onboarded() {
+    const context = setup({ withStripe: false });
+    const owner = await newOwner();
+    const { sessionId } = await context.as(owner).onboarding.start.mutate(business);
+    await context.as(owner).onboarding.complete.mutate({ sessionId });
+    expect(await settled(context.runner, sessionId)).toMatchObject({ status: "completed" });
+    return { ...context, owner, sessionId };
+  }
+
+  it("cannot be opened from a copy of the database alone, only with the server's key", async () => {
+    const { sessionId } = await onboarded();
+    const copy = await databaseCopy(sessionId);
+    const ciphertext = copy.key.reveal_ciphertext as string;
+    expect(ciphertext).toEqual(expect.any(String));
+    expect(copy.token).toEqual(expect.any(String));
+    expect(copy.text).not.toMatch(/sb_live_[A-Za-z0-9_-]{20,}/);
+    expect(() => openWithDatabaseOnly(ciphertext, copy.token!)).toThrow("from the database alone");
+    // Another server's key, or this key on another row, opens nothing either.
+    expect(() => openForReveal(ciphertext, copy.token!, new SecretBox(randomBytes(32)), String(copy.key.id))).toThrow();
+    expect(() => openForReveal(ciphertext, copy.token!, serverSecrets, randomUUID())).toThrow();
+    // With the server's key it is the real secret (its hash is the stored key hash).
+    const secret = openForReveal(ciphertext, copy.token!, serverSecrets, String(copy.key.id));
+    expect(createHash("sha256").update(secret).digest("hex")).toBe(copy.key.key_hash);
+    expect(copy.text).not.toContain(secret);
+  });
+
+  it("is erased in the reveal's own transaction, and a second reveal says it is gone", async () => {
+    const { sessionId, owner, as } = await onboarded();
+    const revealed = await as(owner).onboarding.revealApiKey.mutate({ sessionId });
+    const copy = await databaseCopy(sessionId);
+    expect(copy.key).toMatchObject({ reveal_ciphertext: null, reveal_token_hash: null });
+    expect(copy.key.revealed_at).not.toBeNull();
+    expect(copy.token).toBeUndefined();
+    expect(copy.text).not.toContain(revealed.secret);
+    expect(await errorOf(as(owner).onboarding.revealApiKey.mutate({ sessionId }))).toMatchObject({
+      appCode: "API_KEY_REVEAL_UNAVAILABLE",
+      message: expect.stringContaining("already shown once"),
+    });
+  });
+
+  it("is erased by the runner's poll once the 2-hour window has passed", async () => {
+    const { sessionId, owner, as, runner } = await onboarded();
+    const other = await onboarded();
+    await database.db.apiKey.update({
+      where: { onboardingSessionId: sessionId },
+      data: { revealExpiresAt: new Date(Date.now() - 1000) },
+    });
+    await runner.sweep();
+    const copy = await databaseCopy(sessionId);
+    expect(copy.key).toMatchObject({ reveal_ciphertext: null, reveal_token_hash: null, revealed_at: null });
+    expect(copy.token).toBeUndefined();
+    // A key still inside its window keeps what it needs to be shown.
+    const untouched = await databaseCopy(other.sessionId);
+    expect(untouched.key.reveal_ciphertext).toEqual(expect.any(String));
+    expect(untouched.token).toEqual(expect.any(String));
+    expect(await errorOf(as(owner).onboarding.revealApiKey.mutate({ sessionId }))).toMatchObject({
+      appCode: "API_KEY_REVEAL_UNAVAILABLE",
+      message: expect.stringContaining("2 hours"),
+    });
+    expect((await other.as(other.owner).onboarding.revealApiKey.mutate({ sessionId: other.sessionId })).secret).toMatch(
+      /^sb_live_/,
+    );
   });
 });

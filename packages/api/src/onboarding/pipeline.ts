@@ -3,13 +3,13 @@
 // effect and its progress event, under the session's lease. A step that touches the outside world
 // (Stripe, the research service) is idempotent there too, and when its effect succeeded but the
 // recording failed, a pending sync keeps the effect for the reconciler: nothing is lost.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Database, OnboardingStepName, Prisma, Transaction } from "@switchboard/db";
-import type { ResearchClient, StripeClient } from "@switchboard/integrations";
+import type { ResearchClient, SecretBox, StripeClient } from "@switchboard/integrations";
 import { ResearchServiceError } from "@switchboard/integrations";
 import type pino from "pino";
 import type { AppEventBus } from "../live-events.ts";
-import { newApiKey, REVEAL_WINDOW_MS } from "./api-key.ts";
+import { newApiKey, REVEAL_WINDOW_MS, sealForReveal } from "./api-key.ts";
 import { classifyFailure, type OnboardingFailure, permanentFailure } from "./failures.ts";
 import { acquireLease, assertLease, LeaseLostError, releaseLease, renewLease } from "./lease.ts";
 import { recordPendingSync } from "./pending-syncs.ts";
@@ -30,6 +30,11 @@ export interface PipelineDeps {
   log: pino.Logger;
   stripe: StripeClient | null;
   research: ResearchClient | null;
+  /**
+   * Seals the API key's reveal material so the database alone cannot open it. With none (an
+   * external database and no SECRETS_KEY) the key is created but no reveal material is kept.
+   */
+  secrets?: SecretBox | null;
   /** Identifies this process in onboarding_locks. */
   instanceId: string;
   leaseMs: number;
@@ -194,25 +199,33 @@ const steps: Record<OnboardingStepName, (deps: PipelineDeps, step: StepContext) 
     });
   },
 
-  async generate_api_key(_deps, step) {
+  async generate_api_key(deps, step) {
     const organizationId = step.stepData.organizationId as string;
     return step.finish(async (tx) => {
       const existing = await tx.apiKey.findUnique({ where: { onboardingSessionId: step.sessionId } });
       if (existing) return undefined; // recorded before: keep the first result (and its reveal token)
       const key = newApiKey();
+      // The id is chosen here so the sealed ciphertext can be bound to its own row.
+      const id = randomUUID();
+      const secrets = deps.secrets ?? null;
       const created = await tx.apiKey.create({
         data: {
+          id,
           organizationId,
           name: "Default key",
           keyHash: key.keyHash,
           fingerprint: key.fingerprint,
-          revealTokenHash: key.revealTokenHash,
-          revealCiphertext: key.revealCiphertext,
+          revealTokenHash: secrets ? key.revealTokenHash : null,
+          revealCiphertext: secrets ? sealForReveal(key.secret, key.revealToken, secrets, id) : null,
           revealExpiresAt: new Date(Date.now() + REVEAL_WINDOW_MS),
           onboardingSessionId: step.sessionId,
         },
       });
-      return { apiKeyId: created.id, fingerprint: key.fingerprint, revealToken: key.revealToken };
+      return {
+        apiKeyId: created.id,
+        fingerprint: key.fingerprint,
+        ...(secrets ? { revealToken: key.revealToken } : {}),
+      };
     });
   },
 

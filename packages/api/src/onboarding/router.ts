@@ -55,7 +55,9 @@ export const onboardingRouter = router({
 
   revealApiKey: authedProcedure
     .input(sessionInput)
-    .mutation(({ ctx, input }) => revealApiKey({ db: ctx.db, events: ctx.events }, ctx.user.id, input.sessionId)),
+    .mutation(({ ctx, input }) =>
+      revealApiKey({ db: ctx.db, events: ctx.events, secrets: ctx.ai?.secrets ?? null }, ctx.user.id, input.sessionId),
+    ),
 
   /** Live progress of one session, for its owner only (FORBIDDEN before any event otherwise). */
   progress: authedProcedure
