@@ -113,7 +113,13 @@ export async function revealApiKey(
         "The 2 hours to view this key have passed. Create a new key in your organization's settings.",
       );
     }
-    if (!revealToken || !key.revealCiphertext || key.revealTokenHash !== sha256(revealToken) || !secrets) {
+    if (!secrets) {
+      throw appError(
+        "API_KEY_REVEAL_UNAVAILABLE",
+        "This server can't show API keys because it has no secrets key set up. Ask whoever runs it to set one up, then create a new key in your organization's settings.",
+      );
+    }
+    if (!revealToken || !key.revealCiphertext || key.revealTokenHash !== sha256(revealToken)) {
       throw appError(
         "API_KEY_REVEAL_UNAVAILABLE",
         "This API key can no longer be shown. Create a new key in your organization's settings.",

@@ -52,7 +52,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-function pipelineDeps(options: { instanceId?: string; withResearch?: boolean; withStripe?: boolean } = {}) {
+function pipelineDeps(
+  options: { instanceId?: string; withResearch?: boolean; withStripe?: boolean; withSecrets?: boolean } = {},
+) {
   const researchClient: ResearchClient | null = options.withResearch
     ? createResearchClient({ baseUrl: research.url, timeoutMs: 2000 })
     : null;
@@ -63,7 +65,7 @@ function pipelineDeps(options: { instanceId?: string; withResearch?: boolean; wi
     stripe:
       options.withStripe === false ? null : createStripeClient({ secretKey: "sk_test_fake", apiBase: stripe.url }),
     research: researchClient,
-    secrets: serverSecrets,
+    secrets: options.withSecrets === false ? null : serverSecrets,
     instanceId: options.instanceId ?? `test-${randomUUID().slice(0, 8)}`,
     leaseMs: 2000,
     retry: { attempts: 3, baseMs: 5, maxMs: 20 },
@@ -84,7 +86,7 @@ function setup(options: Parameters<typeof pipelineDeps>[0] = {}) {
     db: database.db,
     events,
     onboarding: runtime,
-    ai: { openai: null, sessionIdleMs: 60_000, secrets: serverSecrets },
+    ai: { openai: null, sessionIdleMs: 60_000, secrets: deps.secrets },
   });
   return { deps, runner, as: (account: TestAccount) => api({ token: account.token }) };
 }
@@ -433,8 +435,8 @@ function openWithDatabaseOnly(ciphertext: string, token: string): string {
 }
 
 describe("API key reveal material", () => {
-  async function onboarded() {
-    const context = setup({ withStripe: false });
+  async function onboarded(options: { withSecrets?: boolean } = {}) {
+    const context = setup({ withStripe: false, ...options });
     const owner = await newOwner();
     const { sessionId } = await context.as(owner).onboarding.start.mutate(business);
     await context.as(owner).onboarding.complete.mutate({ sessionId });
@@ -495,5 +497,16 @@ describe("API key reveal material", () => {
     expect((await other.as(other.owner).onboarding.revealApiKey.mutate({ sessionId: other.sessionId })).secret).toMatch(
       /^sb_live_/,
     );
+  });
+
+  it("is never kept when the server has no secrets key, and the reveal says why", async () => {
+    const { sessionId, owner, as } = await onboarded({ withSecrets: false });
+    const copy = await databaseCopy(sessionId);
+    expect(copy.key).toMatchObject({ reveal_ciphertext: null, reveal_token_hash: null });
+    expect(copy.token).toBeUndefined();
+    expect(await errorOf(as(owner).onboarding.revealApiKey.mutate({ sessionId }))).toMatchObject({
+      appCode: "API_KEY_REVEAL_UNAVAILABLE",
+      message: expect.stringContaining("no secrets key"),
+    });
   });
 });
