@@ -211,6 +211,9 @@ function kindOf(schema: Schema): Kind {
 const firstPassing = (schema: Schema, candidates: unknown[]) =>
   candidates.find((candidate) => schema.safeParse(candidate).success) ?? candidates[0];
 
+/** Which of an enum's values the plausible input takes: the first, or (for a second pass) the last. */
+let enumChoice: "first" | "last" = "first";
+
 function plausible(schema: Schema, field: string): unknown {
   const inner = core(schema);
   const def = defOf(inner);
@@ -241,8 +244,10 @@ function plausible(schema: Schema, field: string): unknown {
       return firstPassing(schema, [1, 16, 30, 2020, 0, 0.5]);
     case "boolean":
       return false;
-    case "enum":
-      return firstPassing(schema, Object.values((def.entries as object) ?? { value: def.values }).flat());
+    case "enum": {
+      const values = Object.values((def.entries as object) ?? { value: def.values }).flat();
+      return firstPassing(schema, enumChoice === "first" ? values : values.reverse());
+    }
     case "record":
       return {};
     case "array":
@@ -327,6 +332,22 @@ function probesFor(input: Schema | null): Probe[] {
   if (!input) return probes;
   const baseObject = typeof base === "object" && base !== null ? base : {};
   probes.push({ who: "owner", body: { superjson: { ...baseObject, unexpected: "extra key" } }, label: "extra key" });
+  // The other end of every choice (an agent on its own endpoint rather than OpenAI's): fields
+  // that only matter for one choice get the hostile text too.
+  enumChoice = "last";
+  const otherBase = plausible(input, "") as Record<string, unknown>;
+  enumChoice = "first";
+  if (JSON.stringify(otherBase) !== JSON.stringify(baseObject)) {
+    for (const field of fieldsOf(input)) {
+      if (kindOf(field.schema) !== "text" || field.path.join(".") === "organizationId") continue;
+      let parent = structuredClone(otherBase) as Record<string, unknown>;
+      const body = parent;
+      for (const segment of field.path.slice(0, -1)) parent = parent[segment] as Record<string, unknown>;
+      const key = field.path.at(-1) as string;
+      parent[key] = `${typeof parent[key] === "string" ? parent[key] : ""}\u0000`;
+      probes.push({ who: "owner", body: { superjson: body }, label: `${field.path.join(".")} = NUL (other choices)` });
+    }
+  }
   let tenMegabytesSent = false;
   for (const field of fieldsOf(input)) {
     if (field.path.join(".") === "organizationId") continue;
