@@ -1,6 +1,7 @@
 // End-to-end tests: the real server (which serves the built dashboard) in Debian's Chromium.
 // `pnpm test:e2e` builds the dashboard first; the server starts its own embedded PostgreSQL
 // in a fresh directory per run, or uses DATABASE_URL when it is set.
+import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -88,6 +89,8 @@ export default defineConfig({
         LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         OPENAI_API_KEY: "sk-e2e",
         OPENAI_BASE_URL: `http://127.0.0.1:${openAIFakePort}/v1`,
+        // Seals reveal material and tenants' keys; with a DATABASE_URL there is no generated key file.
+        SECRETS_KEY: process.env.SECRETS_KEY ?? randomBytes(32).toString("base64"),
         // Every browser here is 127.0.0.1: one network signing up and in dozens of times.
         THROTTLE_LIMITS: JSON.stringify({
           signUpClient: { points: 1000, seconds: 3600 },

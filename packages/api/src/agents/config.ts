@@ -1,6 +1,6 @@
 // An agent's configuration as editors submit it. Stored per version (agent_versions); a
 // published version is frozen and sessions stay pinned to the version they started on.
-import { multilineText, settingsRecord, text } from "../input-types.ts";
+import { multilineText, settingsRecord, storableText, text } from "../input-types.ts";
 import { z } from "../validation-messages.ts";
 
 /** A website domain as browsers send it in Origin: host names only, optional leading "*." for subdomains. */
@@ -20,6 +20,7 @@ export const agentConfigInput = z.object({
   llmBaseUrl: z
     .url({ protocol: /^https?$/ })
     .max(300)
+    .check(storableText())
     .nullish(),
   /**
    * Write-only: the organization's own key for its OpenAI-compatible endpoint. Left out keeps

@@ -7,7 +7,6 @@ import type { OpenAIClient } from "@switchboard/integrations";
 import type pino from "pino";
 import { appError } from "../errors.ts";
 import { multilineText } from "../input-types.ts";
-import { z } from "../validation-messages.ts";
 import { describeAiFailure } from "./openai-failures.ts";
 
 /** What a person may type into any chat. */
