@@ -169,7 +169,7 @@ export async function runStart(): Promise<void> {
       stopExpiry();
       clearInterval(idleSweep);
     };
-    throttlePool = createThrottlePool(database.url);
+    throttlePool = createThrottlePool(database.url, log.child({ component: "throttle" }));
     server = await startServer(
       {
         db: database.db,

@@ -71,10 +71,13 @@ async function startInstance(options: { poolSize?: number; lockTimeoutMs?: numbe
     db,
     throttlePool,
     async close() {
-      await server.close();
-      await events.stop();
-      await throttlePool.end();
-      await db.$disconnect();
+      try {
+        await server.close();
+        await events.stop();
+      } finally {
+        await throttlePool.end();
+        await db.$disconnect();
+      }
     },
   };
   instances.push(instance);

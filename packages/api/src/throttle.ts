@@ -6,6 +6,7 @@
 // still counted one by one (a read-then-write check would let them all through at once).
 import { createHash } from "node:crypto";
 import pg from "pg";
+import type pino from "pino";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { appError } from "./errors.ts";
 
@@ -135,13 +136,19 @@ export class Throttle {
   }
 }
 
-/** The throttling pool: two connections, bounded waits (a throttle check never hangs a sign-in). */
-export function createThrottlePool(databaseUrl: string): pg.Pool {
-  return new pg.Pool({
+/**
+ * The throttling pool: two connections, bounded waits (a throttle check never hangs a sign-in).
+ * An idle connection the server ends (a restart, an administrator) is reported and replaced on
+ * the next check; without a listener node-postgres would crash the process with it.
+ */
+export function createThrottlePool(databaseUrl: string, log?: pino.Logger): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 2,
     connectionTimeoutMillis: 5_000,
     statement_timeout: 5_000,
     application_name: "switchboard-throttle",
   });
+  pool.on("error", (error) => log?.warn({ err: error }, "an idle throttling connection was closed; it is replaced"));
+  return pool;
 }
