@@ -1,48 +1,27 @@
-// Bad input at the server's own edges (outside tRPC) is never a 500: malformed paths for the
-// static files, and Stripe events that are correctly signed but not well-formed. (Every tRPC
-// procedure is fuzzed in packages/api/test/fuzz.test.ts.)
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { type AppEventBus, createAppEventBus } from "@switchboard/api";
-import { createTestDatabase, signStripeWebhook, type TestDatabase } from "@switchboard/testing";
+import { signStripeWebhook, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningServer, startServer } from "../src/server.ts";
+import type { RunningServer } from "../src/server.ts";
+import { startTestServer, type TestServer } from "./test-server.ts";
 
 const webhookSecret = "whsec_fuzz_secret";
 let database: TestDatabase;
 let server: RunningServer;
-let events: AppEventBus;
 const logged: Record<string, unknown>[] = [];
 
+let harness: TestServer | null = null;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-fuzz-dist-"));
-  await mkdir(path.join(dashboardDist, "assets"));
-  await writeFile(path.join(dashboardDist, "index.html"), "<!doctype html><title>Switchboard</title>");
-  events = createAppEventBus({ databaseUrl: database.url });
-  await events.start();
-  server = await startServer(
-    {
-      db: database.db,
-      databaseUrl: database.url,
-      events,
-      log: pino({ level: "info" }, { write: (line: string) => logged.push(JSON.parse(line)) }),
-      dashboardDist,
-      stripeWebhookSecret: webhookSecret,
-    },
-    { port: 0, host: "127.0.0.1" },
-  );
+  harness = await startTestServer({
+    stripeWebhookSecret: webhookSecret,
+    log: pino({ level: "info" }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    dashboardFiles: { "index.html": "<!doctype html><title>Switchboard</title>" },
+  });
+  ({ database, server } = harness);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await events?.stop();
-  await database?.drop();
-});
+afterAll(() => harness?.close());
 
 /** The status line and body of a request sent byte for byte (fetch would normalise the path). */
 function rawGet(target: string): Promise<{ status: number; body: string }> {

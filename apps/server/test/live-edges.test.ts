@@ -2,48 +2,30 @@
 // handler) over real sockets: refusals come before `started`, out-of-range event ids are plain
 // BAD_REQUESTs, and a client that stops reading learns with a 4008 close that it fell behind.
 import { randomUUID } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import {
   type AppEventBus,
   CLOSE_FELL_BEHIND,
-  createAppEventBus,
   FELL_BEHIND_REASON,
   hashSessionToken,
   newSessionToken,
 } from "@switchboard/api";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import pino from "pino";
+import type { TestDatabase } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningServer, startServer } from "../src/server.ts";
+import type { RunningServer } from "../src/server.ts";
+import { startTestServer, type TestServer } from "./test-server.ts";
 
 let database: TestDatabase;
 let server: RunningServer;
 let events: AppEventBus;
 
+let harness: TestServer | null = null;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  events = createAppEventBus({ databaseUrl: database.url });
-  await events.start();
-  server = await startServer(
-    {
-      db: database.db,
-      databaseUrl: database.url,
-      events,
-      log: pino({ level: "silent" }),
-      dashboardDist: await mkdtemp(path.join(os.tmpdir(), "sb-dist-")),
-    },
-    { port: 0, host: "127.0.0.1" },
-  );
+  harness = await startTestServer();
+  ({ database, events, server } = harness);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await events?.stop();
-  await database?.drop();
-});
+afterAll(() => harness?.close());
 
 async function account(role: "customer" | "mechanic" = "customer") {
   const user = await database.db.user.create({

@@ -1,47 +1,30 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { type AppEventBus, type AppRouter, createAppEventBus } from "@switchboard/api";
-import { createTestDatabase, signStripeWebhook, type TestDatabase } from "@switchboard/testing";
+import type { AppEventBus, AppRouter } from "@switchboard/api";
+import { signStripeWebhook, type TestDatabase } from "@switchboard/testing";
 import { createTRPCClient, createWSClient, httpLink, wsLink } from "@trpc/client";
-import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type RunningServer, startServer } from "../src/server.ts";
+import type { RunningServer } from "../src/server.ts";
+import { startTestServer, type TestServer } from "./test-server.ts";
 
 const webhookSecret = "whsec_test_secret";
 let database: TestDatabase;
 let server: RunningServer;
 let events: AppEventBus;
-let dashboardDist: string;
 
+let harness: TestServer | null = null;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-dist-"));
-  await mkdir(path.join(dashboardDist, "assets"));
-  await writeFile(path.join(dashboardDist, "index.html"), "<!doctype html><title>Switchboard</title>");
-  await writeFile(path.join(dashboardDist, "assets", "app-123.js"), "console.log('app')");
-  events = createAppEventBus({ databaseUrl: database.url });
-  await events.start();
-  server = await startServer(
-    {
-      db: database.db,
-      databaseUrl: database.url,
-      events,
-      log: pino({ level: "silent" }),
-      dashboardDist,
-      stripeWebhookSecret: webhookSecret,
+  harness = await startTestServer({
+    stripeWebhookSecret: webhookSecret,
+    dashboardFiles: {
+      "index.html": "<!doctype html><title>Switchboard</title>",
+      "assets/app-123.js": "console.log('app')",
     },
-    { port: 0, host: "127.0.0.1" },
-  );
+  });
+  ({ database, events, server } = harness);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await events?.stop();
-  await database?.drop();
-});
+afterAll(() => harness?.close());
 
 function httpClient(token?: string) {
   return createTRPCClient<AppRouter>({

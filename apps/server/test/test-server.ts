@@ -1,0 +1,56 @@
+// For server test files: a fresh database, a started event bus and the real server over them,
+// serving a throwaway dashboard directory with the files a test names.
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { type AppEventBus, createAppEventBus } from "@switchboard/api";
+import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
+import pino from "pino";
+import { type RunningServer, type ServerOptions, startServer } from "../src/server.ts";
+
+export interface TestServer {
+  database: TestDatabase;
+  events: AppEventBus;
+  server: RunningServer;
+  dashboardDist: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: {
+    /** Files of the built dashboard, by path below its directory (e.g. "assets/app.js"). */
+    dashboardFiles?: Record<string, string>;
+  } & Partial<Omit<ServerOptions, "db" | "databaseUrl" | "events" | "dashboardDist">> = {},
+): Promise<TestServer> {
+  const { dashboardFiles = {}, ...serverOptions } = options;
+  const database = await createTestDatabase();
+  const dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-dist-"));
+  for (const [file, content] of Object.entries(dashboardFiles)) {
+    await mkdir(path.dirname(path.join(dashboardDist, file)), { recursive: true });
+    await writeFile(path.join(dashboardDist, file), content);
+  }
+  const events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
+  const server = await startServer(
+    {
+      log: pino({ level: "silent" }),
+      ...serverOptions,
+      db: database.db,
+      databaseUrl: database.url,
+      events,
+      dashboardDist,
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+  return {
+    database,
+    events,
+    server,
+    dashboardDist,
+    async close() {
+      await server.close();
+      await events.stop();
+      await database.drop();
+    },
+  };
+}
