@@ -1,22 +1,31 @@
-// `pnpm db:migrate | db:check | db:seed | db:sql` — uses DATABASE_URL, or the embedded
+// `pnpm db:migrate | db:check | db:seed | db:sql | db:readme` — uses DATABASE_URL, or the embedded
 // PostgreSQL under .data/ (the same one `pnpm start` uses) when it is unset.
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createDatabase } from "./client.ts";
 import { locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 import { checkDrift, formatDriftReport } from "./drift.ts";
 import { MigrationError, markRolledBack, migrate } from "./migrate.ts";
 import { renderSchemaSql } from "./migration-sql.ts";
 import { loadExpectedSchema } from "./schema-model.ts";
-import { formatDemoAccounts, seedDemoData } from "./seed.ts";
+import { formatDemoAccounts, seedDemoData, withDemoAccountsTable } from "./seed.ts";
 
 const usage = `usage: db <command>
   migrate                           apply pending migrations (prisma/migrations)
   migrate resolve --rolled-back N   mark a failed migration N as rolled back
   check                             compare the database with schema.prisma; exit 1 on any difference
   seed                              create the demo data once
-  sql                               print SQL creating schema.prisma from empty (for authoring migrations)`;
+  sql                               print SQL creating schema.prisma from empty (for authoring migrations)
+  readme                            rewrite README.md's demo accounts table from the seed's list`;
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "readme") {
+    const readme = fileURLToPath(new URL("../../../README.md", import.meta.url));
+    writeFileSync(readme, withDemoAccountsTable(readFileSync(readme, "utf8")));
+    console.log(`wrote the demo accounts table into ${readme}`);
+    return 0;
+  }
   if (command === "sql") {
     process.stdout.write(renderSchemaSql(loadExpectedSchema()));
     return 0;

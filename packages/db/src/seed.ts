@@ -11,12 +11,37 @@ export const DEMO_ORGANIZATION_SLUG = "demo-motors";
 
 /** Known demo credentials, printed at start and used by the e2e tests. Local demo data only. */
 export const DEMO_ACCOUNTS = {
-  customer: { email: "customer@demo.switchboard.dev", password: "demo-customer-pass", name: "Casey Customer" },
-  mechanic: { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Maya Torres" },
-  secondMechanic: { email: "mechanic2@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Sam Okafor" },
-  owner: { email: "owner@demo.switchboard.dev", password: "demo-owner-pass", name: "Olivia Owner" },
-  coaching: { email: "coach@demo.switchboard.dev", password: "demo-coach-pass", name: "Jordan Founder" },
-  admin: { email: "admin@demo.switchboard.dev", password: "demo-admin-pass", name: "Ada Admin" },
+  customer: {
+    role: "customer",
+    email: "customer@demo.switchboard.dev",
+    password: "demo-customer-pass",
+    name: "Casey Customer",
+  },
+  mechanic: {
+    role: "mechanic",
+    email: "mechanic@demo.switchboard.dev",
+    password: "demo-mechanic-pass",
+    name: "Maya Torres",
+  },
+  secondMechanic: {
+    role: "mechanic",
+    email: "mechanic2@demo.switchboard.dev",
+    password: "demo-mechanic-pass",
+    name: "Sam Okafor",
+  },
+  owner: {
+    role: "organization owner",
+    email: "owner@demo.switchboard.dev",
+    password: "demo-owner-pass",
+    name: "Olivia Owner",
+  },
+  coaching: {
+    role: "coaching",
+    email: "coach@demo.switchboard.dev",
+    password: "demo-coach-pass",
+    name: "Jordan Founder",
+  },
+  admin: { role: "admin", email: "admin@demo.switchboard.dev", password: "demo-admin-pass", name: "Ada Admin" },
 } as const;
 
 export interface SeedResult {
@@ -127,4 +152,35 @@ export function formatDemoAccounts(): string {
   return Object.values(DEMO_ACCOUNTS)
     .map((a) => `  ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.password}`)
     .join("\n");
+}
+
+/**
+ * The README's demo accounts table, made from DEMO_ACCOUNTS so the two cannot drift apart
+ * (a test compares them; `pnpm db:readme` rewrites the README's table). Columns are padded
+ * the way the formatter lays out Markdown tables.
+ */
+export function formatDemoAccountsMarkdown(): string {
+  const rows = [
+    ["role", "email", "password"],
+    ...Object.values(DEMO_ACCOUNTS).map((a): string[] => [a.role, a.email, a.password]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const [header, ...body] = rows;
+  return [line(header!), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n");
+}
+
+/** Where the generated table sits in README.md. */
+export const README_DEMO_ACCOUNTS_MARKERS = {
+  start: "<!-- demo-accounts: generated from packages/db/src/seed.ts by `pnpm db:readme` -->",
+  end: "<!-- /demo-accounts -->",
+} as const;
+
+/** README text with its demo accounts section replaced by the generated table. */
+export function withDemoAccountsTable(readme: string): string {
+  const { start, end } = README_DEMO_ACCOUNTS_MARKERS;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no demo accounts section (${start} … ${end})`);
+  return `${readme.slice(0, from + start.length)}\n\n${formatDemoAccountsMarkdown()}\n\n${readme.slice(to)}`;
 }
