@@ -12,9 +12,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashSessionToken, newSessionToken, sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
 import { appRouter } from "../src/root.ts";
-import { createTestAccount, createTestOrganization } from "../src/test-accounts.ts";
 import { createContext } from "../src/trpc.ts";
 import type { z } from "../src/validation-messages.ts";
+import { createTestAccount, createTestOrganization } from "./accounts.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;

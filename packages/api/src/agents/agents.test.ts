@@ -3,10 +3,10 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { startOpenAIFake } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
 import { createCaller } from "../root.ts";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
 import { createContext } from "../trpc.ts";
 import type { ChatStreamMessage } from "./chat.ts";
 

@@ -9,10 +9,10 @@ import { createOpenAIClient, OutboundPolicy, SecretBox } from "@switchboard/inte
 import { type OpenAIFake, startOpenAIFake } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
 import { createCaller } from "../root.ts";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
 import { createContext } from "../trpc.ts";
 import type { AiRuntime } from "./ai-runtime.ts";
 

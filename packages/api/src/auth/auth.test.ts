@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestAccount, createTestOrganization } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, createTestOrganization } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
 import { verifyPassword } from "./password.ts";
 import { resolveSession } from "./service.ts";
 import { hashSessionToken } from "./tokens.ts";

@@ -3,9 +3,9 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, fakeEmbedding, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi, errorOf } from "../../test/api-client.ts";
 import { appRouter, createCaller } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
 import { createContext } from "../trpc.ts";
 import type { CoachStreamMessage } from "./coach-reply.ts";
 import {

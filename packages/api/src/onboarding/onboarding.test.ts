@@ -6,10 +6,10 @@ import { createTestDatabase, type StripeFake, startStripeFake, type TestDatabase
 import type { TRPCClientError } from "@trpc/client";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
 import { openForReveal } from "./api-key.ts";
 import { OnboardingPipeline, type PipelineDeps } from "./pipeline.ts";
 import { OnboardingRunner } from "./runner.ts";

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
+import { watchTopic } from "../../test/live-events.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
-import { watchTopic } from "../test-live-events.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
 let database: TestDatabase;

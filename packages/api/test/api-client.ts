@@ -8,13 +8,13 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
-import type { AiRuntime } from "./agents/ai-runtime.ts";
-import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
-import type { JobQueue } from "./job-queue.ts";
-import type { AppEventBus } from "./live-events.ts";
-import type { OnboardingRuntime } from "./onboarding/runtime.ts";
-import type { AppRouter } from "./root.ts";
-import { createContext } from "./trpc.ts";
+import type { AiRuntime } from "../src/agents/ai-runtime.ts";
+import { tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
+import type { JobQueue } from "../src/job-queue.ts";
+import type { AppEventBus } from "../src/live-events.ts";
+import type { OnboardingRuntime } from "../src/onboarding/runtime.ts";
+import type { AppRouter } from "../src/root.ts";
+import { createContext } from "../src/trpc.ts";
 
 export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
   router: TRouter;

@@ -1,8 +1,8 @@
 // For tests: accounts of every kind, created straight in the database with a live session,
 // so a test about (say) mechanics does not depend on a mechanic sign-up flow.
 import type { Database, UserRole } from "@switchboard/db";
-import { hashPassword } from "./auth/password.ts";
-import { hashSessionToken, newSessionToken, sessionExpiry } from "./auth/tokens.ts";
+import { hashPassword } from "../src/auth/password.ts";
+import { hashSessionToken, newSessionToken, sessionExpiry } from "../src/auth/tokens.ts";
 
 export interface TestAccount {
   id: string;

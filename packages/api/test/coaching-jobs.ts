@@ -6,14 +6,14 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, type OpenAIFake, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import { runMigrations, runOnce } from "graphile-worker";
 import pino from "pino";
-import { JobQueue } from "../job-queue.ts";
-import { type JobWorker, pinoWorkerLogger, startJobWorker } from "../job-worker.ts";
-import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
-import { createContext } from "../trpc.ts";
-import { type CoachingJobDeps, coachingCron, coachingTaskList } from "./jobs.ts";
+import { type CoachingJobDeps, coachingCron, coachingTaskList } from "../src/coaching/jobs.ts";
+import { JobQueue } from "../src/job-queue.ts";
+import { type JobWorker, pinoWorkerLogger, startJobWorker } from "../src/job-worker.ts";
+import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
+import { appRouter, createCaller } from "../src/root.ts";
+import { createContext } from "../src/trpc.ts";
+import { createTestAccount, type TestAccount } from "./accounts.ts";
+import { createTestApi } from "./api-client.ts";
 
 export interface CoachingJobsHarness {
   database: TestDatabase;
