@@ -1,8 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
-export type { AiRuntime } from "./agents/ai-runtime.ts";
 export { expireIdleSessions } from "./agents/sessions.ts";
+export type { AiRuntime } from "./ai/runtime.ts";
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export {
   CLOSE_ACCESS_CHANGED,
@@ -28,10 +28,10 @@ export {
 } from "./live-events.ts";
 export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
-export type { OnboardingRuntime } from "./onboarding/runtime.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export type { OnboardingRuntime } from "./services.ts";
 export {
   createThrottlePool,
   THROTTLE_BUCKETS,

@@ -2,7 +2,7 @@
 import type { Database } from "@switchboard/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import pino from "pino";
-import type { AiRuntime } from "./agents/ai-runtime.ts";
+import type { AiRuntime } from "./ai/runtime.ts";
 import { resolveSession } from "./auth/service.ts";
 import {
   AppErrorCause,
@@ -15,7 +15,7 @@ import {
 } from "./errors.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
-import type { OnboardingRuntime } from "./onboarding/runtime.ts";
+import type { OnboardingRuntime } from "./services.ts";
 import type { Throttle, ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";

@@ -8,12 +8,12 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
-import type { AiRuntime } from "../src/agents/ai-runtime.ts";
+import type { AiRuntime } from "../src/ai/runtime.ts";
 import { tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
 import type { JobQueue } from "../src/job-queue.ts";
 import type { AppEventBus } from "../src/live-events.ts";
-import type { OnboardingRuntime } from "../src/onboarding/runtime.ts";
 import type { AppRouter } from "../src/root.ts";
+import type { OnboardingRuntime } from "../src/services.ts";
 import { createContext } from "../src/trpc.ts";
 
 export interface TestApiOptions<TRouter extends AnyTRPCRouter> {

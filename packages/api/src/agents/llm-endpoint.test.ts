@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
 import { errorOf } from "../../test/api-client.ts";
 import { useTestApi } from "../../test/file-api.ts";
+import type { AiRuntime } from "../ai/runtime.ts";
 import { createCaller } from "../root.ts";
 import { createContext } from "../trpc.ts";
-import type { AiRuntime } from "./ai-runtime.ts";
 
 const SERVER_KEY = "sk-server-secret-0001";
 const TENANT_KEY = "sk-tenant-own-key-0002";

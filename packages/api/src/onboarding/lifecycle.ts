@@ -4,9 +4,9 @@ import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
+import type { OnboardingRuntime } from "../services.ts";
 import { openForReveal, sha256 } from "./api-key.ts";
 import { publishProgress, readProgress } from "./progress.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
 
 interface Deps {
   db: Database;

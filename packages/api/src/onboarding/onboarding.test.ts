@@ -10,10 +10,10 @@ import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
 import { createTestApi } from "../../test/api-client.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
+import type { OnboardingRuntime } from "../services.ts";
 import { openForReveal } from "./api-key.ts";
 import { OnboardingPipeline, type PipelineDeps } from "./pipeline.ts";
 import { OnboardingRunner } from "./runner.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;

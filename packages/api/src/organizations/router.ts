@@ -9,6 +9,7 @@ import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
 import { opaqueToken } from "../input-types.ts";
 import { type AppEventBus, liveEvents } from "../live-events.ts";
+import { requireRole } from "../member-roles.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import {
@@ -18,7 +19,6 @@ import {
   invitationState,
   invitationUsed,
 } from "./invitations.ts";
-import { requireRole } from "./membership.ts";
 
 const invitationToken = opaqueToken({ min: 10, max: 200 });
 const role = z.enum(["owner", "admin", "member"]);
