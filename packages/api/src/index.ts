@@ -9,12 +9,7 @@ export {
   CLOSE_SIGNED_OUT,
   SessionRevocations,
 } from "./auth/revocation.ts";
-export {
-  DEFAULT_SESSION_TTL_DAYS,
-  hashSessionToken,
-  newSessionToken,
-  tokenFromAuthorizationHeader,
-} from "./auth/tokens.ts";
+export { DEFAULT_SESSION_TTL_DAYS, tokenFromAuthorizationHeader } from "./auth/tokens.ts";
 export { backfillEmbeddings } from "./coaching/memory.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type BackgroundJobDeps, type JobWorker, startBackgroundJobs } from "./job-worker.ts";
@@ -26,11 +21,12 @@ export {
   FELL_BEHIND_REASON,
   LiveSocket,
 } from "./live-events.ts";
-export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
+export { STEP_ORDER } from "./onboarding/steps.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
 export type { OnboardingRuntime } from "./services.ts";
 export {
   createThrottlePool,

@@ -9,9 +9,10 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSessionToken, newSessionToken, sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
+import { sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
 import { appRouter } from "../src/root.ts";
+import { hashSecretToken, newSecretToken } from "../src/secret-tokens.ts";
 import { createContext } from "../src/trpc.ts";
 import type { z } from "../src/validation-messages.ts";
 import { createTestAccount, createTestOrganization } from "./accounts.ts";
@@ -43,9 +44,9 @@ beforeAll(async () => {
 // takes no input) must not leave later procedures fuzzed as nobody.
 beforeEach(async () => {
   for (const who of ["customer", "mechanic", "owner"] as const) {
-    const token = newSessionToken();
+    const token = newSecretToken();
     await database.db.authSession.create({
-      data: { userId: userIds[who] as string, tokenHash: hashSessionToken(token), expiresAt: sessionExpiry() },
+      data: { userId: userIds[who] as string, tokenHash: hashSecretToken(token), expiresAt: sessionExpiry() },
     });
     tokens[who] = token;
   }

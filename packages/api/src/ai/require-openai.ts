@@ -1,5 +1,4 @@
 // The OpenAI client of this process, or AI_DISABLED said plainly (no key, no compatible server).
-
 import { appError } from "../errors.ts";
 import type { AiRuntime } from "./runtime.ts";
 

@@ -4,22 +4,13 @@
 // week that lacks an up-to-date summary. Job keys make queueing idempotent, and every task is
 // idempotent itself, so a retried or duplicated job writes nothing twice.
 import type { Database, Transaction } from "@switchboard/db";
-import type { OpenAIClient } from "@switchboard/integrations";
 import type { CronItem, Task, TaskList } from "graphile-worker";
 import type pino from "pino";
 import type { JobQueue } from "../job-queue.ts";
-import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { extractActionItems } from "./action-items.ts";
+import type { CoachingJobDeps } from "./job-deps.ts";
 import { findDueSummaries, summarizeDay, summarizeWeek } from "./summaries.ts";
-
-/** What every coaching task works with. */
-export interface CoachingJobDeps {
-  db: Database;
-  events: AppEventBus;
-  openai: OpenAIClient;
-  log: pino.Logger;
-}
 
 export const COACHING_TASKS = {
   sweepSummaries: "coaching:sweep-summaries",

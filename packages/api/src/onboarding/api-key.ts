@@ -10,20 +10,19 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
+import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 
 export const REVEAL_WINDOW_MS = 2 * 60 * 60 * 1000;
 
-export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
 export function newApiKey() {
-  const secret = `sb_live_${randomBytes(32).toString("base64url")}`;
-  const revealToken = randomBytes(32).toString("base64url");
+  const secret = `sb_live_${newSecretToken()}`;
+  const revealToken = newSecretToken();
   return {
     secret,
-    keyHash: sha256(secret),
+    keyHash: hashSecretToken(secret),
     fingerprint: `sb_live_…${secret.slice(-6)}`,
     revealToken,
-    revealTokenHash: sha256(revealToken),
+    revealTokenHash: hashSecretToken(revealToken),
   };
 }
 

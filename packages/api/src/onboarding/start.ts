@@ -9,8 +9,8 @@ import type { AppEventBus } from "../live-events.ts";
 import type { OnboardingRuntime } from "../services.ts";
 import { z } from "../validation-messages.ts";
 import { classifyFailure } from "./failures.ts";
-import { STEP_ORDER } from "./pipeline.ts";
 import { publishProgress } from "./progress.ts";
+import { STEP_ORDER } from "./steps.ts";
 
 export const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
 
