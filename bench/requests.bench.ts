@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     const events = createAppEventBus({ databaseUrl: url });
     await events.start();
     const caller = async (token: string) =>
-      createCaller(await createContext({ db, log, token, requestId: "bench", events }));
+      createCaller(await createContext({ db, log, events }, { token, requestId: "bench" }));
 
     // Accept race.
     const mechanics = await Promise.all((await createUsers(db, "racer-", MECHANICS, true)).map(caller));

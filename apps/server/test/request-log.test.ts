@@ -123,10 +123,12 @@ describe("the server's request log", () => {
     const lines: string[] = [];
     const server = await startServer(
       {
-        db: database.db,
+        services: {
+          db: database.db,
+          events,
+          log: createLogger("info", { write: (line: string) => void lines.push(line) }),
+        },
         databaseUrl: database.url,
-        events,
-        log: createLogger("info", { write: (line: string) => void lines.push(line) }),
         dashboardDist: await mkdtemp(path.join(os.tmpdir(), "sb-dist-")),
       },
       { port: 0, host: "127.0.0.1" },

@@ -3,13 +3,13 @@
 // formatter (api-client.ts).
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import pino from "pino";
 import { afterAll, beforeAll } from "vitest";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
 import { appRouter, createCaller } from "../src/root.ts";
 import { createContext } from "../src/trpc.ts";
 import { createTestAccount, type TestAccount } from "./accounts.ts";
 import { createTestApi, type TestApiOptions } from "./api-client.ts";
+import { testServices } from "./services.ts";
 
 export function useTestApi(options: Omit<TestApiOptions<typeof appRouter>, "router" | "db" | "events"> = {}) {
   let database: TestDatabase | null = null;
@@ -48,12 +48,9 @@ export function useTestApi(options: Omit<TestApiOptions<typeof appRouter>, "rout
     caller: async (account: TestAccount) => {
       const { database, events } = ready();
       return createCaller(
-        await createContext({
-          db: database.db,
-          log: pino({ level: "silent" }),
+        await createContext(testServices({ db: database.db, events }), {
           token: account.token,
           requestId: randomUUID(),
-          events,
         }),
       );
     },

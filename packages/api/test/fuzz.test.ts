@@ -6,7 +6,6 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
@@ -16,6 +15,7 @@ import { hashSecretToken, newSecretToken } from "../src/secret-tokens.ts";
 import { createContext } from "../src/trpc.ts";
 import type { z } from "../src/validation-messages.ts";
 import { createTestAccount, createTestOrganization } from "./accounts.ts";
+import { testServices } from "./services.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;
@@ -86,16 +86,19 @@ const handle = (request: Request) =>
     req: request,
     router: appRouter,
     createContext: ({ req }) =>
-      createContext({
-        db: database.db,
-        log: pino({ level: "silent" }),
-        token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
-        requestId: randomUUID(),
-        events,
-        // As a server with no payment provider runs it (the runner is not under test here).
-        onboarding: { stripe: null, publicUrl: "http://fuzz.test", kick: () => {} },
-        client: { origin: null, ip: "127.0.0.1" },
-      }),
+      createContext(
+        testServices({
+          db: database.db,
+          events,
+          // As a server with no payment provider runs it (the runner is not under test here).
+          onboarding: { stripe: null, publicUrl: "http://fuzz.test", kick: () => {} },
+        }),
+        {
+          token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
+          requestId: randomUUID(),
+          client: { origin: null, ip: "127.0.0.1" },
+        },
+      ),
   });
 
 type Body = { superjson: unknown } | { raw: string } | { missing: true };
