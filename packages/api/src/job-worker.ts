@@ -10,6 +10,7 @@ import { agentCron, agentTaskList } from "./agents/jobs.ts";
 import { coachingCron, coachingTaskList } from "./coaching/jobs.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { AppEventBus } from "./live-events.ts";
+import { onboardingCron, onboardingTaskList } from "./onboarding/jobs.ts";
 import { requestCron, requestTaskList } from "./requests/jobs.ts";
 
 /** graphile-worker's Logger writing to pino, with its scope (worker, task, job ids) as fields. */
@@ -105,6 +106,10 @@ export function backgroundJobs(deps: BackgroundJobDeps, queue: JobQueue): { task
         sessionIdleMs: deps.agentSessionIdleMs,
       }),
       cron: agentCron,
+    },
+    {
+      taskList: onboardingTaskList({ db: deps.db, log: deps.log.child({ product: "onboarding" }) }),
+      cron: onboardingCron,
     },
   ];
   if (deps.openai) {

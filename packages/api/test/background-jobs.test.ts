@@ -6,6 +6,7 @@ import { AGENT_TASKS } from "../src/agents/jobs.ts";
 import { COACHING_TASKS } from "../src/coaching/jobs.ts";
 import { type JobWorker, startBackgroundJobs } from "../src/job-worker.ts";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
+import { ONBOARDING_TASKS } from "../src/onboarding/jobs.ts";
 import { REQUEST_TASKS } from "../src/requests/jobs.ts";
 import { appRouter } from "../src/root.ts";
 import { createTestAccount } from "./accounts.ts";
@@ -59,7 +60,11 @@ describe("the background job worker with AI off", () => {
     expect(aiOff).toHaveLength(1);
     const crontabs = await database.db.$queryRaw<{ identifier: string }[]>`
       SELECT identifier FROM graphile_worker._private_known_crontabs ORDER BY identifier`;
-    expect(crontabs.map((row) => row.identifier)).toEqual([AGENT_TASKS.expireIdleSessions, REQUEST_TASKS.expireStale]);
+    expect(crontabs.map((row) => row.identifier)).toEqual([
+      AGENT_TASKS.expireIdleSessions,
+      ONBOARDING_TASKS.eraseExpiredReveals,
+      REQUEST_TASKS.expireStale,
+    ]);
     expect(crontabs.map((row) => row.identifier)).not.toContain(COACHING_TASKS.backfillEmbeddings);
   });
 

@@ -5,8 +5,8 @@
 // SecretBox, bound to the key row's id. Both the token and the ciphertext are in the database, so
 // the SecretBox layer is what keeps a copy of the database alone from opening an unrevealed key;
 // the token layer keeps the server key alone from opening it. Both are erased at the reveal (in
-// its transaction) and when the 2-hour window ends (eraseExpiredRevealMaterial, run by the
-// OnboardingRunner's poll).
+// its transaction) and when the 2-hour window ends (eraseExpiredRevealMaterial, run each minute
+// by a graphile-worker cron task: onboarding/jobs.ts).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
