@@ -107,15 +107,10 @@ export async function run(): Promise<void> {
     const log = pino({ level: "silent" });
     const visitor = async () =>
       createCaller(
-        await createContext({
-          db: database,
-          log,
-          token: null,
-          requestId: randomUUID(),
-          events: undefined as never,
-          ai: { openai, sessionIdleMs: 600_000 },
-          client: { origin: "https://shop.bench", ip: "127.0.0.1" },
-        }),
+        await createContext(
+          { db: database, log, events: undefined as never, ai: { openai, sessionIdleMs: 600_000 } },
+          { token: null, requestId: randomUUID(), client: { origin: "https://shop.bench", ip: "127.0.0.1" } },
+        ),
       );
     const startSessions = () =>
       Promise.all(

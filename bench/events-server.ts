@@ -38,10 +38,8 @@ const events = createAppEventBus({ databaseUrl });
 await events.start();
 const server = await startServer(
   {
-    db,
+    services: { db, events, log: pino({ level: "silent" }) },
     databaseUrl,
-    events,
-    log: pino({ level: "silent" }),
     dashboardDist: path.join(os.tmpdir(), "sb-bench-no-dashboard"),
   },
   { port: 0, host: "127.0.0.1" },

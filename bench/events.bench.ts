@@ -14,7 +14,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createAppEventBus, hashSessionToken, newSessionToken } from "@switchboard/api";
+import { createAppEventBus, hashSecretToken, newSecretToken } from "@switchboard/api";
 import { createDatabase, type Database, hashPassword, migrate, startEmbeddedPostgres } from "@switchboard/db";
 import type { Collected, ConnectArgs } from "./events-clients.ts";
 import { HelperProcess, machineCpuMs, processTreeCpuMs, sleep } from "./events-control.ts";
@@ -136,11 +136,11 @@ async function createMechanics(db: Database, count: number): Promise<string[]> {
       role: "mechanic" as const,
       passwordHash,
     }));
-    const batch = users.map(() => newSessionToken());
+    const batch = users.map(() => newSecretToken());
     await db.user.createMany({ data: users });
     await db.mechanic.createMany({ data: users.map((u) => ({ userId: u.id, displayName: u.name })) });
     await db.authSession.createMany({
-      data: users.map((u, i) => ({ userId: u.id, tokenHash: hashSessionToken(batch[i]!), expiresAt })),
+      data: users.map((u, i) => ({ userId: u.id, tokenHash: hashSecretToken(batch[i]!), expiresAt })),
     });
     tokens.push(...batch);
   }

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     await timeEach(200, () => db.$queryRaw`SELECT 1`); // warm the pool
     const baseline = percentiles(await timeEach(2000, () => db.$queryRaw`SELECT 1`));
     const session = percentiles(
-      await timeEach(2000, () => createContext({ db, log, token, requestId: "bench", events })),
+      await timeEach(2000, () => createContext({ db, log, events }, { token, requestId: "bench" })),
     );
     await db.$disconnect();
 

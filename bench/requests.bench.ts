@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createAppEventBus, createCaller, createContext, hashSessionToken } from "@switchboard/api";
+import { createAppEventBus, createCaller, createContext, hashSecretToken } from "@switchboard/api";
 import { createDatabase, type Database, migrate, startEmbeddedPostgres } from "@switchboard/db";
 import pino from "pino";
 import { percentiles, timeEach, writeResults } from "./measure.ts";
@@ -33,7 +33,7 @@ async function createUsers(db: Database, prefix: string, count: number, mechanic
   await db.$executeRaw`
     INSERT INTO auth_sessions (user_id, token_hash, expires_at)
     SELECT u::uuid, h, now() + interval '1 day'
-      FROM unnest(${ids.map((r) => r.id)}::text[], ${tokens.map(hashSessionToken)}::text[]) AS t(u, h)`;
+      FROM unnest(${ids.map((r) => r.id)}::text[], ${tokens.map(hashSecretToken)}::text[]) AS t(u, h)`;
   if (mechanic) {
     await db.$executeRaw`
       INSERT INTO mechanics (user_id, display_name, updated_at)
@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     const events = createAppEventBus({ databaseUrl: url });
     await events.start();
     const caller = async (token: string) =>
-      createCaller(await createContext({ db, log, token, requestId: "bench", events }));
+      createCaller(await createContext({ db, log, events }, { token, requestId: "bench" }));
 
     // Accept race.
     const mechanics = await Promise.all((await createUsers(db, "racer-", MECHANICS, true)).map(caller));

@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hashSessionToken, newSessionToken } from "@switchboard/api";
+import { hashSecretToken, newSecretToken } from "@switchboard/api";
 import { createDatabase, type Database, migrate, startEmbeddedPostgres } from "@switchboard/db";
 import type { Collected, ConnectArgs } from "./events-clients.ts";
 import { HelperProcess, machineCpuMs, processTreeCpuMs, sleep } from "./events-control.ts";
@@ -52,11 +52,11 @@ async function createMechanics(db: Database, count: number): Promise<string[]> {
     role: "mechanic" as const,
     passwordHash: "not-used-by-the-benchmark",
   }));
-  const tokens = users.map(() => newSessionToken());
+  const tokens = users.map(() => newSecretToken());
   await db.user.createMany({ data: users });
   await db.mechanic.createMany({ data: users.map((u) => ({ userId: u.id, displayName: u.name })) });
   await db.authSession.createMany({
-    data: users.map((u, i) => ({ userId: u.id, tokenHash: hashSessionToken(tokens[i]!), expiresAt })),
+    data: users.map((u, i) => ({ userId: u.id, tokenHash: hashSecretToken(tokens[i]!), expiresAt })),
   });
   return tokens;
 }

@@ -8,14 +8,12 @@ import { fileURLToPath } from "node:url";
 import {
   type AiRuntime,
   type AppEventBus,
-  backfillEmbeddings,
   createAppEventBus,
   createThrottlePool,
-  expireIdleSessions,
   type JobWorker,
   OnboardingRunner,
   type OnboardingRuntime,
-  scheduleRequestExpiry,
+  type Services,
   startBackgroundJobs,
   Throttle,
 } from "@switchboard/api";
@@ -55,7 +53,6 @@ export async function runStart(): Promise<void> {
   let database: PreparedDatabase | null = null;
   let server: RunningServer | null = null;
   let events: AppEventBus | null = null;
-  let stopJobs = () => {};
   let runner: OnboardingRunner | null = null;
   let jobWorker: JobWorker | null = null;
   let throttlePool: ReturnType<typeof createThrottlePool> | null = null;
@@ -68,7 +65,6 @@ export async function runStart(): Promise<void> {
     stopping = true;
     log.info({ signal }, "shutting down");
     try {
-      stopJobs();
       await server?.close();
       await runner?.stop();
       // Running jobs finish (or are aborted after graphile-worker's grace period) while the bus
@@ -96,13 +92,6 @@ export async function runStart(): Promise<void> {
       heldBackWarnMs: env.EVENT_HELD_BACK_WARN_MS,
     });
     await events.start();
-    // Safe on every instance at once: each stale request is claimed by exactly one runner.
-    const expiryLog = log.child({ component: "request-expiry" });
-    stopJobs = scheduleRequestExpiry(database.db, events, {
-      olderThanMs: env.REQUEST_EXPIRY_MINUTES * 60 * 1000,
-      everyMs: 30_000,
-      onError: (error) => expiryLog.error({ err: error }, "expiring stale requests failed; will retry"),
-    });
     const stripe = createStripeClient({ secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE });
     if (!stripe) log.warn('no STRIPE_SECRET_KEY: onboarding runs in explicit "no payment provider" mode');
     // Loaded before the onboarding runner: it seals API keys' reveal material with it.
@@ -143,46 +132,35 @@ export async function runStart(): Promise<void> {
     };
     if (!ai.secrets) log.warn("no SECRETS_KEY: agents cannot save their own AI provider keys");
     if (!ai.openai) log.warn("no OPENAI_API_KEY or OPENAI_BASE_URL: AI features are off");
+    // Every periodic job (request expiry, idle agent sessions, coaching's summaries and embedding
+    // backfill) is a graphile-worker cron task; the worker runs with AI off too.
     jobWorker = await startBackgroundJobs({
       databaseUrl: database.url,
       db: database.db,
       events,
       openai: ai.openai,
       log: log.child({ component: "jobs" }),
+      requestExpiryMs: env.REQUEST_EXPIRY_MINUTES * 60 * 1000,
+      agentSessionIdleMs: ai.sessionIdleMs,
     });
-    const aiLog = log.child({ component: "ai-jobs" });
-    const db = database.db;
-    const idleSweep = setInterval(() => {
-      expireIdleSessions(db, ai.sessionIdleMs).catch((error) =>
-        aiLog.warn({ err: error }, "expiring idle agent sessions failed; will retry"),
-      );
-      // Coaching messages whose embedding failed in the background get one now.
-      if (ai.openai) {
-        backfillEmbeddings({ db, openai: ai.openai, log: aiLog }, { limit: 500 }).catch((error) =>
-          aiLog.warn({ err: error }, "embedding backfill failed; will retry"),
-        );
-      }
-    }, 60_000);
-    idleSweep.unref();
-    const stopExpiry = stopJobs;
-    stopJobs = () => {
-      stopExpiry();
-      clearInterval(idleSweep);
-    };
     throttlePool = createThrottlePool(database.url, log.child({ component: "throttle" }));
+    // Built once: every call's context is these services and its own connection.
+    const services: Services = {
+      db: database.db,
+      log,
+      events,
+      onboarding,
+      ai,
+      jobs: jobWorker.queue,
+      throttle: new Throttle(throttlePool, env.THROTTLE_LIMITS ? { limits: env.THROTTLE_LIMITS } : {}),
+      sessionTtlDays: env.SESSION_TTL_DAYS,
+    };
     server = await startServer(
       {
-        db: database.db,
+        services,
         databaseUrl: database.url,
-        events,
-        log,
         dashboardDist: env.DASHBOARD_DIST ?? defaultDashboardDist,
         stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
-        onboarding,
-        ai,
-        jobs: jobWorker,
-        sessionTtlDays: env.SESSION_TTL_DAYS,
-        throttle: new Throttle(throttlePool, env.THROTTLE_LIMITS ? { limits: env.THROTTLE_LIMITS } : {}),
         trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       },
       { port: env.PORT, host: env.HOST },
@@ -196,7 +174,6 @@ export async function runStart(): Promise<void> {
     } else {
       log.fatal({ err: error }, "failed to start");
     }
-    stopJobs();
     await runner?.stop().catch(() => {});
     await jobWorker?.stop().catch(() => {});
     await events?.stop().catch(() => {});

@@ -5,20 +5,17 @@ import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import {
-  type AiRuntime,
-  type AppEventBus,
   appRouter,
   createContext,
-  type JobWorker,
   LiveSocket,
-  type OnboardingRuntime,
+  logErrorBeforeContext,
+  type Services,
   SessionRevocations,
-  type Throttle,
   tokenFromAuthorizationHeader,
   wsEncoder,
 } from "@switchboard/api";
 import { MAX_BATCH_SIZE, MAX_REQUEST_BYTES, UNBATCHED_PROCEDURES } from "@switchboard/api/transport-limits";
-import { checkDrift, type Database, poolStats } from "@switchboard/db";
+import { checkDrift, poolStats } from "@switchboard/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import pg from "pg";
@@ -30,24 +27,16 @@ import { createStaticHandler } from "./static-files.ts";
 import { createStripeWebhookHandler } from "./stripe-webhook.ts";
 
 export interface ServerOptions {
-  db: Database;
+  /**
+   * What every call's context is made from, built once by the process (main.ts): the database,
+   * the one logger, the bus, onboarding, AI, the job queue, throttling, the session lifetime.
+   */
+  services: Services;
   databaseUrl: string;
-  events: AppEventBus;
-  log: Logger;
   dashboardDist: string;
   stripeWebhookSecret?: string | undefined;
-  /** Payments and the pipeline runner (null: onboarding answers that it is unavailable). */
-  onboarding?: OnboardingRuntime | null;
-  /** The AI runtime (null: AI features say they are off). */
-  ai?: AiRuntime | null;
-  /** The background job worker (null: none runs here, so procedures queue nothing). */
-  jobs?: JobWorker | null;
-  /** Lifetime of new sign-ins (SESSION_TTL_DAYS). */
-  sessionTtlDays?: number | undefined;
   /** WebSocket keep-alive ping interval; a socket that misses the pong is closed. */
   pingMs?: number;
-  /** Throttling shared by every instance (sign-in, sign-up, public agent sessions). */
-  throttle?: Throttle | null;
   /**
    * Proxies in front of this server whose X-Forwarded-For is believed (TRUSTED_PROXY_HOPS): 0
    * means the peer address is the client's. Behind one load balancer it is 1, or every client
@@ -116,8 +105,11 @@ export async function startServer(
   options: ServerOptions,
   listen: { port: number; host: string },
 ): Promise<RunningServer> {
-  const { db, log, events } = options;
+  const { db, log, events } = options.services;
   const trustedProxyHops = options.trustedProxyHops ?? 0;
+  // The process's services, with this server's own hook: a procedure that met a missing table or
+  // column makes it re-check the schema at once (recheckSchemaSoon is hoisted).
+  const services: Services = { ...options.services, onSchemaMissing: recheckSchemaSoon };
   const revocations = new SessionRevocations(events, log.child({ component: "revocations" }));
   revocations.start();
   const trpcHandler = createHTTPHandler({
@@ -135,20 +127,14 @@ export async function startServer(
       }
       return retryAfter > 0 ? { headers: { "retry-after": String(retryAfter) } } : {};
     },
+    // Errors before any context (an unreadable body, a batch too large) go to this request's log.
+    onError: ({ req, error, ctx, path }) =>
+      logErrorBeforeContext((req as { log?: Logger }).log ?? log, { error, ctx, path }),
     createContext: ({ req }) =>
-      createContext({
-        db,
-        log: (req as { log?: Logger }).log ?? log,
+      createContext(services, {
         token: tokenFromAuthorizationHeader(req.headers.authorization),
         requestId: String(req.headers["x-request-id"] ?? randomUUID()),
-        sessionTtlDays: options.sessionTtlDays,
-        events,
-        onboarding: options.onboarding ?? null,
-        ai: options.ai ?? null,
-        jobs: options.jobs?.queue ?? null,
         client: clientOf(req, trustedProxyHops),
-        throttle: options.throttle ?? null,
-        onSchemaMissing: recheckSchemaSoon,
       }),
   });
   const serveStatic = createStaticHandler(options.dashboardDist);
@@ -286,23 +272,15 @@ export async function startServer(
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
     // A live event is encoded once for all its subscribers (packages/api wire-format.ts).
     experimental_encoder: wsEncoder,
+    onError: ({ error, ctx, path }) => logErrorBeforeContext(log, { error, ctx, path }),
     createContext: async ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
       const connection = liveSockets.get(socket) ?? null;
-      const ctx = await createContext({
-        db,
-        log,
+      const ctx = await createContext(services, {
         token: typeof token === "string" && token ? token : null,
         requestId: randomUUID(),
-        sessionTtlDays: options.sessionTtlDays,
-        events,
-        onboarding: options.onboarding ?? null,
-        ai: options.ai ?? null,
-        jobs: options.jobs?.queue ?? null,
         client: clientOf(req, trustedProxyHops),
-        connection,
-        throttle: options.throttle ?? null,
-        onSchemaMissing: recheckSchemaSoon,
+        socket: connection,
       });
       // A socket authenticates once; sign-out, expiry and access changes close it (auth/revocation.ts).
       if (ctx.session && ctx.user && connection) revocations.watch(connection, ctx.session, ctx.user.id);

@@ -56,12 +56,9 @@ async function startInstance(options: { poolSize?: number; lockTimeoutMs?: numbe
   const throttlePool = createThrottlePool(database.url);
   const server = await startServer(
     {
-      db,
+      services: { db, events, log: pino({ level: "silent" }), throttle: new Throttle(throttlePool, smallLimits) },
       databaseUrl: database.url,
-      events,
-      log: pino({ level: "silent" }),
       dashboardDist,
-      throttle: new Throttle(throttlePool, smallLimits),
     },
     { port: 0, host: "127.0.0.1" },
   );
@@ -444,7 +441,7 @@ describe("bounded waits and honest health", () => {
     const events = createAppEventBus({ databaseUrl: scratch.url });
     await events.start();
     const server = await startServer(
-      { db: scratch.db, databaseUrl: scratch.url, events, log: pino({ level: "silent" }), dashboardDist },
+      { services: { db: scratch.db, events, log: pino({ level: "silent" }) }, databaseUrl: scratch.url, dashboardDist },
       { port: 0, host: "127.0.0.1" },
     );
     try {

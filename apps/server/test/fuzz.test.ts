@@ -15,7 +15,7 @@ let harness: TestServer | null = null;
 beforeAll(async () => {
   harness = await startTestServer({
     stripeWebhookSecret: webhookSecret,
-    log: pino({ level: "info" }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+    services: { log: pino({ level: "info" }, { write: (line: string) => logged.push(JSON.parse(line)) }) },
     dashboardFiles: { "index.html": "<!doctype html><title>Switchboard</title>" },
   });
   ({ database, server } = harness);

@@ -6,8 +6,8 @@ import {
   type AppEventBus,
   CLOSE_FELL_BEHIND,
   FELL_BEHIND_REASON,
-  hashSessionToken,
-  newSessionToken,
+  hashSecretToken,
+  newSecretToken,
 } from "@switchboard/api";
 import type { TestDatabase } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,9 +37,9 @@ async function account(role: "customer" | "mechanic" = "customer") {
       ...(role === "mechanic" ? { mechanic: { create: { displayName: "Edge Mechanic" } } } : {}),
     },
   });
-  const token = newSessionToken();
+  const token = newSecretToken();
   await database.db.authSession.create({
-    data: { userId: user.id, tokenHash: hashSessionToken(token), expiresAt: new Date(Date.now() + 3_600_000) },
+    data: { userId: user.id, tokenHash: hashSecretToken(token), expiresAt: new Date(Date.now() + 3_600_000) },
   });
   return { id: user.id, token };
 }

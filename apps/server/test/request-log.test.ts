@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type AppRouter, createAppEventBus } from "@switchboard/api";
+import { MAX_BATCH_SIZE } from "@switchboard/api/transport-limits";
 import { createTestDatabase } from "@switchboard/testing";
 import { createTRPCClient, httpLink, httpSubscriptionLink } from "@trpc/client";
 import superjson from "superjson";
@@ -123,10 +124,12 @@ describe("the server's request log", () => {
     const lines: string[] = [];
     const server = await startServer(
       {
-        db: database.db,
+        services: {
+          db: database.db,
+          events,
+          log: createLogger("info", { write: (line: string) => void lines.push(line) }),
+        },
         databaseUrl: database.url,
-        events,
-        log: createLogger("info", { write: (line: string) => void lines.push(line) }),
         dashboardDist: await mkdtemp(path.join(os.tmpdir(), "sb-dist-")),
       },
       { port: 0, host: "127.0.0.1" },
@@ -141,6 +144,41 @@ describe("the server's request log", () => {
       const requests = lines.filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line).url);
       expect(requests).toEqual(["/invitations/[redacted]", "/trpc/organizations.invitation?input=[redacted]"]);
       expect(lines.join("")).not.toContain(invitationToken);
+    } finally {
+      await server.close();
+      await events.stop();
+      await database.drop();
+    }
+  });
+
+  it("logs a call refused before any context exists with the one logger, under the request's id", async () => {
+    const database = await createTestDatabase();
+    const events = createAppEventBus({ databaseUrl: database.url });
+    await events.start();
+    const lines: string[] = [];
+    const server = await startServer(
+      {
+        services: {
+          db: database.db,
+          events,
+          log: createLogger("info", { write: (line: string) => void lines.push(line) }),
+        },
+        databaseUrl: database.url,
+        dashboardDist: await mkdtemp(path.join(os.tmpdir(), "sb-dist-")),
+      },
+      { port: 0, host: "127.0.0.1" },
+    );
+    try {
+      // A batch past the limit: tRPC refuses it while reading the request, before createContext runs.
+      const batch = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => "auth.me").join(",");
+      const response = await fetch(`${server.url}/trpc/${batch}?batch=1`, {
+        headers: { "x-request-id": "before-context-1", authorization: "Bearer secret-token-123" },
+      });
+      expect(response.status).toBe(400);
+      await expect
+        .poll(() => lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "request refused by tRPC"))
+        .toMatchObject({ requestId: "before-context-1", service: "switchboard", code: "BAD_REQUEST" });
+      expect(lines.join("")).not.toContain("secret-token-123");
     } finally {
       await server.close();
       await events.stop();

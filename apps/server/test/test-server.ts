@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type AppEventBus, createAppEventBus } from "@switchboard/api";
+import { type AppEventBus, createAppEventBus, type Services } from "@switchboard/api";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { type RunningServer, type ServerOptions, startServer } from "../src/server.ts";
@@ -20,9 +20,11 @@ export async function startTestServer(
   options: {
     /** Files of the built dashboard, by path below its directory (e.g. "assets/app.js"). */
     dashboardFiles?: Record<string, string>;
-  } & Partial<Omit<ServerOptions, "db" | "databaseUrl" | "events" | "dashboardDist">> = {},
+    /** Services beside the test's own database and bus (a silent logger unless given). */
+    services?: Partial<Omit<Services, "db" | "events">>;
+  } & Partial<Omit<ServerOptions, "services" | "databaseUrl" | "dashboardDist">> = {},
 ): Promise<TestServer> {
-  const { dashboardFiles = {}, ...serverOptions } = options;
+  const { dashboardFiles = {}, services, ...serverOptions } = options;
   const database = await createTestDatabase();
   const dashboardDist = await mkdtemp(path.join(os.tmpdir(), "sb-dist-"));
   for (const [file, content] of Object.entries(dashboardFiles)) {
@@ -33,11 +35,9 @@ export async function startTestServer(
   await events.start();
   const server = await startServer(
     {
-      log: pino({ level: "silent" }),
       ...serverOptions,
-      db: database.db,
+      services: { log: pino({ level: "silent" }), ...services, db: database.db, events },
       databaseUrl: database.url,
-      events,
       dashboardDist,
     },
     { port: 0, host: "127.0.0.1" },

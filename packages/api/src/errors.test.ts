@@ -4,10 +4,10 @@ import { TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount } from "../test/accounts.ts";
+import { captureLog, createTestApi } from "../test/api-client.ts";
+import { type ProbeRouter, probeRouter } from "../test/probe-router.ts";
 import { isSchemaMissingError, isUniqueViolation, SCHEMA_NOT_MIGRATED_MESSAGE, toUserFacingError } from "./errors.ts";
-import { createTestAccount } from "./test-accounts.ts";
-import { captureLog, createTestApi } from "./test-api-client.ts";
-import { type ProbeRouter, probeRouter } from "./test-probe-router.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -45,7 +45,7 @@ describe("an unexpected error", () => {
       path: "probe.explode",
       err: { message: expect.stringContaining("hunter2") },
     });
-    expect(String((logged?.err as { stack?: unknown } | undefined)?.stack)).toContain("test-probe-router.ts");
+    expect(String((logged?.err as { stack?: unknown } | undefined)?.stack)).toContain("test/probe-router.ts");
   });
 
   it("keeps tRPC's own plain answers for calls that name no procedure", async () => {

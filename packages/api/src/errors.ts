@@ -179,13 +179,29 @@ function validationSummary(fieldErrors: Record<string, string[]>): string {
 }
 
 /**
+ * One reference per error, however often it is explained: the error formatter answers the
+ * client and the transport's onError may log the same error (trpc.ts), and both must name the
+ * same reference.
+ */
+const references = new WeakMap<TRPCError, string>();
+function referenceOf(error: TRPCError): string {
+  let reference = references.get(error);
+  if (!reference) {
+    reference = randomBytes(4).toString("hex");
+    references.set(error, reference);
+  }
+  return reference;
+}
+
+/**
  * What a client may see of an error. Anything unexpected is replaced by a reference; the
  * detail goes to the log under that reference, so support can find it and nothing leaks.
  */
 export function toUserFacingError(
   thrown: unknown,
   report: {
-    log: pino.Logger;
+    /** Null: only the answer is wanted; whoever holds a logger logs this error (trpc.ts). */
+    log: pino.Logger | null;
     path?: string | undefined;
     /** Called when a table or column is missing, so the server re-checks the schema at once. */
     onSchemaMissing?: (() => void) | undefined;
@@ -196,13 +212,13 @@ export function toUserFacingError(
   if (cause instanceof AppErrorCause) {
     const { appCode, retryAfterSeconds, underlying } = cause;
     if (underlying && appCode === "SCHEMA_NOT_MIGRATED") {
-      report.log.error(
+      report.log?.error(
         { err: underlying, path: report.path },
         "the database schema is missing a table or column; see /healthz or run `pnpm db:check`",
       );
       report.onSchemaMissing?.();
     } else if (underlying) {
-      report.log.warn({ err: underlying, path: report.path }, `answered ${appCode}`);
+      report.log?.warn({ err: underlying, path: report.path }, `answered ${appCode}`);
     }
     return { appCode, message: error.message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
   }
@@ -211,7 +227,7 @@ export function toUserFacingError(
     return { appCode: "VALIDATION_FAILED", message: validationSummary(fieldErrors), fieldErrors };
   }
   if (isSchemaMissingError(cause ?? error)) {
-    report.log.error(
+    report.log?.error(
       { err: cause ?? error, path: report.path },
       "the database schema is missing a table or column; see /healthz or run `pnpm db:check`",
     );
@@ -219,19 +235,19 @@ export function toUserFacingError(
     return { appCode: "SCHEMA_NOT_MIGRATED", message: SCHEMA_NOT_MIGRATED_MESSAGE };
   }
   if (isBoundedWaitError(cause ?? error)) {
-    report.log.warn({ err: cause ?? error, path: report.path }, "a database wait hit its bound; answered TRY_AGAIN");
+    report.log?.warn({ err: cause ?? error, path: report.path }, "a database wait hit its bound; answered TRY_AGAIN");
     return { appCode: "TRY_AGAIN", message: TRY_AGAIN_MESSAGE, retryAfterSeconds: 2 };
   }
   if (error.code === "INTERNAL_SERVER_ERROR") {
-    const reference = randomBytes(4).toString("hex");
-    report.log.error({ err: cause ?? error, reference, path: report.path }, "unexpected error");
+    const reference = referenceOf(error);
+    report.log?.error({ err: cause ?? error, reference, path: report.path }, "unexpected error");
     return { appCode: "INTERNAL", message: `Something went wrong — reference ${reference}` };
   }
   // Only tRPC itself raises a TRPCError without our cause (a body it cannot parse, superjson it
   // cannot read, an unknown procedure…), and its message is often a raw exception's text
   // ("Unexpected token…", "Maximum call stack size exceeded"): the client gets our words, the
   // log gets theirs.
-  report.log.info({ err: cause ?? error, path: report.path, code: error.code }, "request refused by tRPC");
+  report.log?.info({ err: cause ?? error, path: report.path, code: error.code }, "request refused by tRPC");
   return {
     appCode: appCodeForTrpcCode[error.code] ?? "INTERNAL",
     message: trpcOwnMessages[error.code] ?? "We couldn't handle that request.",

@@ -1,21 +1,14 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
-export type { AiRuntime } from "./agents/ai-runtime.ts";
-export { expireIdleSessions } from "./agents/sessions.ts";
+export type { AiRuntime } from "./ai/runtime.ts";
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export {
   CLOSE_ACCESS_CHANGED,
   CLOSE_SIGNED_OUT,
   SessionRevocations,
 } from "./auth/revocation.ts";
-export {
-  DEFAULT_SESSION_TTL_DAYS,
-  hashSessionToken,
-  newSessionToken,
-  tokenFromAuthorizationHeader,
-} from "./auth/tokens.ts";
-export { backfillEmbeddings } from "./coaching/memory.ts";
+export { DEFAULT_SESSION_TTL_DAYS, tokenFromAuthorizationHeader } from "./auth/tokens.ts";
 export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } from "./errors.ts";
 export { type BackgroundJobDeps, type JobWorker, startBackgroundJobs } from "./job-worker.ts";
 export {
@@ -26,12 +19,12 @@ export {
   FELL_BEHIND_REASON,
   LiveSocket,
 } from "./live-events.ts";
-export { STEP_ORDER } from "./onboarding/pipeline.ts";
 export { OnboardingRunner, type RunnerOptions } from "./onboarding/runner.ts";
-export type { OnboardingRuntime } from "./onboarding/runtime.ts";
+export { STEP_ORDER } from "./onboarding/steps.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
-export { expireStaleRequests, scheduleRequestExpiry } from "./requests/request-lifecycle.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
+export type { Connection, OnboardingRuntime, Services } from "./services.ts";
 export {
   createThrottlePool,
   THROTTLE_BUCKETS,
@@ -39,7 +32,7 @@ export {
   type ThrottleBucket,
   type ThrottleOptions,
 } from "./throttle.ts";
-export { type Context, type CreateContextOptions, createContext } from "./trpc.ts";
+export { type Context, createContext, logErrorBeforeContext } from "./trpc.ts";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

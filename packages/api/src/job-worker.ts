@@ -1,14 +1,17 @@
-// The background job worker of a server process: graphile-worker over the same PostgreSQL
-// (its own schema, `graphile_worker`, which it migrates itself). Safe with any number of
-// instances: jobs are claimed with FOR UPDATE SKIP LOCKED, and each cron tick is scheduled
-// once (graphile-worker's known_crontabs). Its logs go through the process's pino logger.
+// The background job worker of a server process, the one home of periodic work: graphile-worker
+// over the same PostgreSQL (its own schema, `graphile_worker`, which it migrates itself). Safe
+// with any number of instances: jobs are claimed with FOR UPDATE SKIP LOCKED, and each cron tick
+// is scheduled once (graphile-worker's known_crontabs). Its logs go through the process's logger.
 import type { Database } from "@switchboard/db";
 import type { OpenAIClient } from "@switchboard/integrations";
 import { type CronItem, Logger, type LogLevel, parseCronItems, type Runner, run, type TaskList } from "graphile-worker";
 import type pino from "pino";
+import { agentCron, agentTaskList } from "./agents/jobs.ts";
 import { coachingCron, coachingTaskList } from "./coaching/jobs.ts";
 import { JobQueue } from "./job-queue.ts";
 import type { AppEventBus } from "./live-events.ts";
+import { onboardingCron, onboardingTaskList } from "./onboarding/jobs.ts";
+import { requestCron, requestTaskList } from "./requests/jobs.ts";
 
 /** graphile-worker's Logger writing to pino, with its scope (worker, task, job ids) as fields. */
 export function pinoWorkerLogger(log: pino.Logger): Logger {
@@ -69,31 +72,76 @@ export interface BackgroundJobDeps {
   databaseUrl: string;
   db: Database;
   events: AppEventBus;
-  /** Null: AI is off, and every job needs the model, so no worker runs. */
+  /** Null: AI is off, so the tasks that need the model are not registered (the rest run). */
   openai: OpenAIClient | null;
   log: pino.Logger;
+  /** A pending request older than this expires (REQUEST_EXPIRY_MINUTES). */
+  requestExpiryMs: number;
+  /** Agent sessions idle this long are expired (AGENT_SESSION_IDLE_MINUTES). */
+  agentSessionIdleMs: number;
   concurrency?: number;
+  pollIntervalMs?: number;
 }
 
-/** The server's worker with every product's tasks, or null (said once in the log) when there are none. */
-export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<JobWorker | null> {
-  if (!deps.openai) {
-    deps.log.warn("AI is off: coaching summaries and action item extraction are not scheduled (no job worker runs)");
-    return null;
+/**
+ * The one task list and cron table of the process, assembled from every product's tasks, and
+ * the worker that runs them. Every periodic job lives here, so the worker always runs; with AI
+ * off only the tasks that need the model are left out (said once in the log).
+ */
+export function backgroundJobs(deps: BackgroundJobDeps, queue: JobQueue): { taskList: TaskList; cron: CronItem[] } {
+  const products = [
+    {
+      taskList: requestTaskList({
+        db: deps.db,
+        events: deps.events,
+        log: deps.log.child({ product: "requests" }),
+        olderThanMs: deps.requestExpiryMs,
+      }),
+      cron: requestCron,
+    },
+    {
+      taskList: agentTaskList({
+        db: deps.db,
+        log: deps.log.child({ product: "agents" }),
+        sessionIdleMs: deps.agentSessionIdleMs,
+      }),
+      cron: agentCron,
+    },
+    {
+      taskList: onboardingTaskList({ db: deps.db, log: deps.log.child({ product: "onboarding" }) }),
+      cron: onboardingCron,
+    },
+  ];
+  if (deps.openai) {
+    const coaching = {
+      db: deps.db,
+      events: deps.events,
+      openai: deps.openai,
+      log: deps.log.child({ product: "coaching" }),
+    };
+    products.push({ taskList: coachingTaskList(coaching, queue), cron: coachingCron });
+  } else {
+    deps.log.warn(
+      "AI is off: coaching summaries, action item extraction and the embedding backfill are not scheduled; the other background jobs run",
+    );
   }
-  const queue = new JobQueue();
-  const coaching = {
-    db: deps.db,
-    events: deps.events,
-    openai: deps.openai,
-    log: deps.log.child({ product: "coaching" }),
+  return {
+    taskList: Object.assign({}, ...products.map((product) => product.taskList)),
+    cron: products.flatMap((product) => product.cron),
   };
+}
+
+/** The server's worker with every product's tasks and cron items. */
+export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<JobWorker> {
+  const queue = new JobQueue();
+  const { taskList, cron } = backgroundJobs(deps, queue);
   return startJobWorker({
     databaseUrl: deps.databaseUrl,
     queue,
     log: deps.log,
-    taskList: coachingTaskList(coaching, queue),
-    cron: coachingCron,
+    taskList,
+    cron,
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+    ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
   });
 }

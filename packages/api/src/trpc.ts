@@ -1,8 +1,7 @@
 // The API's core: context, initTRPC, the error formatter, middleware and procedure builders.
 import type { Database } from "@switchboard/db";
 import { initTRPC, TRPCError } from "@trpc/server";
-import pino from "pino";
-import type { AiRuntime } from "./agents/ai-runtime.ts";
+import type pino from "pino";
 import { resolveSession } from "./auth/service.ts";
 import {
   AppErrorCause,
@@ -13,54 +12,14 @@ import {
   TRY_AGAIN_MESSAGE,
   toUserFacingError,
 } from "./errors.ts";
-import type { JobQueue } from "./job-queue.ts";
-import type { AppEventBus, LiveConnection } from "./live-events.ts";
-import type { OnboardingRuntime } from "./onboarding/runtime.ts";
-import type { Throttle, ThrottleBucket } from "./throttle.ts";
+import type { Connection, Services } from "./services.ts";
+import type { ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";
 
-export interface CreateContextOptions {
-  db: Database;
-  log: pino.Logger;
-  /** The bearer token: HTTP `Authorization` header or WebSocket `connectionParams.token`. */
-  token: string | null;
-  requestId: string;
-  /** Lifetime of sessions created by sign-up and sign-in (default 30 days). */
-  sessionTtlDays?: number | undefined;
-  /** The event bus: the one way anything is pushed to clients. */
-  events: AppEventBus;
-  /** The WebSocket this context belongs to (null over HTTP). */
-  connection?: LiveConnection | null;
-  /** Payments and the pipeline runner of this process (null where onboarding is not served). */
-  onboarding?: OnboardingRuntime | null;
-  /** The AI runtime (null: AI features are off and say so). */
-  ai?: AiRuntime | null;
-  /** The background job queue (null: no job worker runs here, so nothing is queued). */
-  jobs?: JobQueue | null;
-  /** Who is calling, from the transport: the browser's Origin header and the peer address. */
-  client?: { origin: string | null; ip: string | null };
-  /** Throttling shared by every instance (null: no limits, for server-side callers and tests). */
-  throttle?: Throttle | null;
-  /** Called when a procedure met a missing table or column (the server re-checks its schema now). */
-  onSchemaMissing?: () => void;
-}
-
-export async function createContext({
-  db,
-  log,
-  token,
-  requestId,
-  sessionTtlDays,
-  events,
-  connection,
-  onboarding,
-  ai,
-  jobs,
-  client,
-  throttle,
-  onSchemaMissing,
-}: CreateContextOptions) {
+export async function createContext(services: Services, connection: Connection) {
+  const { db, log } = services;
+  const { token, requestId } = connection;
   const resolved = token ? await resolveSessionOrExplain(db, token, log.child({ requestId })) : null;
   const signedIn = resolved?.status === "valid" ? resolved : null;
   return {
@@ -71,15 +30,15 @@ export async function createContext({
     session: signedIn?.session ?? null,
     /** Why a sent token did not sign anyone in, so the client can say "expired" rather than "sign in". */
     sessionRejected: resolved && resolved.status !== "valid" ? resolved.status : null,
-    sessionTtlDays,
-    events,
-    connection: connection ?? null,
-    onboarding: onboarding ?? null,
-    ai: ai ?? null,
-    jobs: jobs ?? null,
-    client: client ?? { origin: null, ip: null },
-    throttle: throttle ?? null,
-    onSchemaMissing,
+    sessionTtlDays: services.sessionTtlDays,
+    events: services.events,
+    connection: connection.socket ?? null,
+    onboarding: services.onboarding ?? null,
+    ai: services.ai ?? null,
+    jobs: services.jobs ?? null,
+    client: connection.client ?? { origin: null, ip: null },
+    throttle: services.throttle ?? null,
+    onSchemaMissing: services.onSchemaMissing,
   };
 }
 
@@ -102,15 +61,26 @@ async function resolveSessionOrExplain(db: Database, token: string, log: pino.Lo
 
 export type Context = Awaited<ReturnType<typeof createContext>>;
 
-// For errors raised before any context exists (a malformed request, an unknown procedure).
-const contextlessLog = pino({ level: process.env.LOG_LEVEL ?? "info" });
+/**
+ * The transports' `onError` (HTTP and WebSocket adapters): logs, with the process's logger,
+ * the errors raised before any context exists (a body tRPC cannot parse, a batch too large, a
+ * context that could not be made), for which the error formatter has no logger. An error with a
+ * context is logged by the formatter, under the request's logger. Either way the same error gets
+ * the same reference (errors.ts), so the client's reference and the log line agree.
+ */
+export function logErrorBeforeContext(
+  log: pino.Logger,
+  { error, ctx, path }: { error: TRPCError; ctx?: Context | undefined; path?: string | undefined },
+): void {
+  if (!ctx) toUserFacingError(error, { log, path });
+}
 
 const t = initTRPC.context<Context>().create({
   transformer,
   isDev: false,
   errorFormatter({ shape, error, ctx, path }) {
     const { appCode, message, fieldErrors, retryAfterSeconds } = toUserFacingError(error, {
-      log: ctx?.log ?? contextlessLog,
+      log: ctx?.log ?? null,
       path,
       onSchemaMissing: ctx?.onSchemaMissing,
     });

@@ -6,15 +6,16 @@
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSessionToken, newSessionToken, sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
+import { sessionExpiry, tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
 import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
 import { appRouter } from "../src/root.ts";
-import { createTestAccount, createTestOrganization } from "../src/test-accounts.ts";
+import { hashSecretToken, newSecretToken } from "../src/secret-tokens.ts";
 import { createContext } from "../src/trpc.ts";
 import type { z } from "../src/validation-messages.ts";
+import { createTestAccount, createTestOrganization } from "./accounts.ts";
+import { testServices } from "./services.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;
@@ -43,9 +44,9 @@ beforeAll(async () => {
 // takes no input) must not leave later procedures fuzzed as nobody.
 beforeEach(async () => {
   for (const who of ["customer", "mechanic", "owner"] as const) {
-    const token = newSessionToken();
+    const token = newSecretToken();
     await database.db.authSession.create({
-      data: { userId: userIds[who] as string, tokenHash: hashSessionToken(token), expiresAt: sessionExpiry() },
+      data: { userId: userIds[who] as string, tokenHash: hashSecretToken(token), expiresAt: sessionExpiry() },
     });
     tokens[who] = token;
   }
@@ -85,16 +86,19 @@ const handle = (request: Request) =>
     req: request,
     router: appRouter,
     createContext: ({ req }) =>
-      createContext({
-        db: database.db,
-        log: pino({ level: "silent" }),
-        token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
-        requestId: randomUUID(),
-        events,
-        // As a server with no payment provider runs it (the runner is not under test here).
-        onboarding: { stripe: null, publicUrl: "http://fuzz.test", kick: () => {} },
-        client: { origin: null, ip: "127.0.0.1" },
-      }),
+      createContext(
+        testServices({
+          db: database.db,
+          events,
+          // As a server with no payment provider runs it (the runner is not under test here).
+          onboarding: { stripe: null, publicUrl: "http://fuzz.test", kick: () => {} },
+        }),
+        {
+          token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
+          requestId: randomUUID(),
+          client: { origin: null, ip: "127.0.0.1" },
+        },
+      ),
   });
 
 type Body = { superjson: unknown } | { raw: string } | { missing: true };

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createOpenAIClient } from "@switchboard/integrations";
 import { startOpenAIFake } from "@switchboard/testing";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
+import { runTask } from "../../test/run-task.ts";
+import { silentLog, testServices } from "../../test/services.ts";
 import { createCaller } from "../root.ts";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
 import { createContext } from "../trpc.ts";
 import type { ChatStreamMessage } from "./chat.ts";
+import { AGENT_TASKS, agentTaskList } from "./jobs.ts";
 
 const h = useTestApi();
 let owner: TestAccount;
@@ -249,15 +251,10 @@ describe("chat", () => {
 
   /** A server-side caller as a website visitor on `origin` (or a signed-in member). */
   async function caller(origin: string | null, account?: TestAccount, idleMs = 60_000) {
-    const ctx = await createContext({
-      db: h.database.db,
-      log: pino({ level: "silent" }),
-      token: account?.token ?? null,
-      requestId: randomUUID(),
-      events: undefined as never,
-      ai: { openai: client, sessionIdleMs: idleMs },
-      client: { origin, ip: "203.0.113.9" },
-    });
+    const ctx = await createContext(
+      testServices({ db: h.database.db, events: undefined as never, ai: { openai: client, sessionIdleMs: idleMs } }),
+      { token: account?.token ?? null, requestId: randomUUID(), client: { origin, ip: "203.0.113.9" } },
+    );
     return createCaller(ctx);
   }
 
@@ -371,6 +368,26 @@ describe("chat", () => {
     expect((await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId: sessionId } })).status).toBe(
       "expired",
     );
+  });
+
+  it("ends sessions idle past the limit through the idle-session cron task, and only those", async () => {
+    const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
+    await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });
+    const visitor = await caller("https://shop-a.example");
+    const idle = await visitor.agents.startSession({ agentId });
+    const active = await visitor.agents.startSession({ agentId });
+    await h.database.db.agentSession.update({
+      where: { publicId: idle.sessionId },
+      data: { lastActivityAt: new Date(Date.now() - 120_000) },
+    });
+    await runTask(
+      agentTaskList({ db: h.database.db, log: silentLog, sessionIdleMs: 60_000 }),
+      AGENT_TASKS.expireIdleSessions,
+    );
+    const statusOf = async (publicId: string) =>
+      (await h.database.db.agentSession.findUniqueOrThrow({ where: { publicId } })).status;
+    expect(await statusOf(idle.sessionId)).toBe("expired");
+    expect(await statusOf(active.sessionId)).toBe("active");
   });
 
   it("holds the rate limit exactly when a session's messages arrive all at once", async () => {

@@ -9,9 +9,9 @@ import type { Database } from "@switchboard/db";
 import type pino from "pino";
 import { describeProviderFailure } from "../ai/openai-failures.ts";
 import { requireOpenAI } from "../ai/require-openai.ts";
+import type { AiRuntime } from "../ai/runtime.ts";
 import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { trimHistory } from "../ai/token-budget.ts";
-import type { AiRuntime } from "./ai-runtime.ts";
 import { TENANT_CONNECT_TIMEOUT_MS, tenantClientFor, usesTenantEndpoint } from "./llm-endpoint.ts";
 import type { AcceptedMessage } from "./sessions.ts";
 

@@ -7,14 +7,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createOpenAIClient, OutboundPolicy, SecretBox } from "@switchboard/integrations";
 import { type OpenAIFake, startOpenAIFake } from "@switchboard/testing";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
+import { testServices } from "../../test/services.ts";
+import type { AiRuntime } from "../ai/runtime.ts";
 import { createCaller } from "../root.ts";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
 import { createContext } from "../trpc.ts";
-import type { AiRuntime } from "./ai-runtime.ts";
 
 const SERVER_KEY = "sk-server-secret-0001";
 const TENANT_KEY = "sk-tenant-own-key-0002";
@@ -111,13 +111,9 @@ async function createAgent(config: Record<string, unknown>) {
 
 /** A visitor on the allowed website: start a chat and send one message; the reply's text or its error. */
 async function visitorChat(agentId: string, content = "Hello there") {
-  const ctx = await createContext({
-    db: h.database.db,
-    log: pino({ level: "silent" }),
+  const ctx = await createContext(testServices({ db: h.database.db, events: h.events, ai }), {
     token: null,
     requestId: randomUUID(),
-    events: h.events,
-    ai,
     client: { origin: SITE, ip: "203.0.113.7" },
   });
   const caller = createCaller(ctx);

@@ -12,9 +12,9 @@ import {
   secretFingerprint,
 } from "@switchboard/integrations";
 import { TRPCError } from "@trpc/server";
+import type { AiRuntime } from "../ai/runtime.ts";
 import { appError } from "../errors.ts";
 import { z } from "../validation-messages.ts";
-import type { AiRuntime } from "./ai-runtime.ts";
 import type { AgentConfig } from "./config.ts";
 
 /** How long a tenant's endpoint may take to accept a connection (also the failure floor). */

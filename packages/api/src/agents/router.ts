@@ -5,7 +5,7 @@ import { requireOpenAI } from "../ai/require-openai.ts";
 import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { opaqueToken, settingsRecord } from "../input-types.ts";
-import { requireRole } from "../organizations/membership.ts";
+import { requireRole } from "../member-roles.ts";
 import { orgProcedure, publicProcedure, router, throttledByClient } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { streamReply } from "./chat.ts";

@@ -1,6 +1,6 @@
 // The OpenAI client of this process, or AI_DISABLED said plainly (no key, no compatible server).
-import type { AiRuntime } from "../agents/ai-runtime.ts";
 import { appError } from "../errors.ts";
+import type { AiRuntime } from "./runtime.ts";
 
 export function requireOpenAI(ctx: { ai: AiRuntime | null }) {
   if (!ctx.ai?.openai) {

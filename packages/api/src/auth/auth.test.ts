@@ -1,13 +1,13 @@
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestAccount, createTestOrganization } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, createTestOrganization } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
+import { hashSecretToken } from "../secret-tokens.ts";
 import { verifyPassword } from "./password.ts";
 import { resolveSession } from "./service.ts";
-import { hashSessionToken } from "./tokens.ts";
 
 // Observed, not replaced: the real scrypt check still runs.
 vi.mock("./password.ts", async (importOriginal) => {
@@ -58,7 +58,7 @@ describe("sign-up, me, sign-out", () => {
 
     const stored = await database.db.authSession.findMany({ where: { userId: signedUp.user.id } });
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.tokenHash).toBe(hashSessionToken(signedUp.token));
+    expect(stored[0]?.tokenHash).toBe(hashSecretToken(signedUp.token));
     expect(stored[0]?.tokenHash).not.toBe(signedUp.token);
     const user = await database.db.user.findUniqueOrThrow({ where: { id: signedUp.user.id } });
     expect(user.passwordHash).toMatch(/^scrypt\$/);

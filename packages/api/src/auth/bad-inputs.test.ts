@@ -4,11 +4,11 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
+import { type ProbeRouter, probeRouter } from "../../test/probe-router.ts";
 import type { AppErrorCode } from "../errors.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
-import { type ProbeRouter, probeRouter } from "../test-probe-router.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;

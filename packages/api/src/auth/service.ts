@@ -3,9 +3,10 @@
 import type { Database, UserRole } from "@switchboard/db";
 import { appError, isUniqueViolation } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
+import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
 import { publishAccessChange } from "./revocation.ts";
-import { hashSessionToken, newSessionToken, sessionExpiry } from "./tokens.ts";
+import { sessionExpiry } from "./tokens.ts";
 
 const publicUser = { id: true, email: true, name: true, role: true } as const;
 /** Writing lastUsedAt on every request would turn every read into a write; a minute is precise enough. */
@@ -17,12 +18,12 @@ export interface SessionOptions {
 }
 
 function newSession(options: SessionOptions) {
-  const token = newSessionToken();
+  const token = newSecretToken();
   const expiresAt = sessionExpiry(options.ttlDays);
   return {
     token,
     expiresAt,
-    row: { tokenHash: hashSessionToken(token), expiresAt, userAgent: options.userAgent ?? null },
+    row: { tokenHash: hashSecretToken(token), expiresAt, userAgent: options.userAgent ?? null },
   };
 }
 
@@ -79,7 +80,7 @@ export type ResolvedSession =
 
 export async function resolveSession(db: Database, token: string, now: Date = new Date()): Promise<ResolvedSession> {
   const found = await db.authSession.findUnique({
-    where: { tokenHash: hashSessionToken(token) },
+    where: { tokenHash: hashSecretToken(token) },
     include: { user: { select: publicUser } },
   });
   if (!found) return { status: "unknown" };

@@ -1,16 +1,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_SESSION_TTL_DAYS,
-  hashSessionToken,
-  newSessionToken,
-  sessionExpiry,
-  tokenFromAuthorizationHeader,
-} from "./tokens.ts";
+import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
+import { DEFAULT_SESSION_TTL_DAYS, sessionExpiry, tokenFromAuthorizationHeader } from "./tokens.ts";
 
 describe("session tokens", () => {
   it("are 32 random bytes in base64url, different every time", () => {
-    const tokens = Array.from({ length: 50 }, newSessionToken);
+    const tokens = Array.from({ length: 50 }, () => newSecretToken());
     for (const token of tokens) {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(token, "base64url")).toHaveLength(32);
@@ -19,11 +14,11 @@ describe("session tokens", () => {
   });
 
   it("are stored as their SHA-256 in hex, never as themselves", () => {
-    const token = newSessionToken();
-    const hash = hashSessionToken(token);
+    const token = newSecretToken();
+    const hash = hashSecretToken(token);
     expect(hash).toBe(createHash("sha256").update(token).digest("hex"));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashSessionToken(newSessionToken())).not.toBe(hash);
+    expect(hashSecretToken(newSecretToken())).not.toBe(hash);
   });
 
   it("expire after 30 days by default, or the configured number of days", () => {

@@ -1,17 +1,7 @@
-// Opaque session tokens: 32 random bytes handed to the client once; only their SHA-256 is
-// stored, so a copy of the database does not hold usable sessions.
-import { createHash, randomBytes } from "node:crypto";
-
+// Session tokens are secret tokens (secret-tokens.ts): handed to the client once, stored only as
+// their SHA-256. What is particular to sessions lives here: their lifetime and how HTTP carries them.
 export const DEFAULT_SESSION_TTL_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export function newSessionToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-export function hashSessionToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 export function sessionExpiry(ttlDays: number = DEFAULT_SESSION_TTL_DAYS, now: Date = new Date()): Date {
   return new Date(now.getTime() + ttlDays * DAY_MS);

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { FakeChatRequest } from "@switchboard/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { watchTopic } from "../test-live-events.ts";
+import type { TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { type CoachingJobsHarness, startCoachingJobsHarness } from "../../test/coaching-jobs.ts";
+import { watchTopic } from "../../test/live-events.ts";
 import { enqueueActionItemExtraction } from "./jobs.ts";
 import { memoryIndexFor } from "./memory.ts";
-import { type CoachingJobsHarness, startCoachingJobsHarness } from "./test-coaching-jobs.ts";
 
 let h: CoachingJobsHarness;
 

@@ -8,7 +8,7 @@ import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { todayOf } from "./calendar.ts";
-import type { CoachingJobDeps } from "./jobs.ts";
+import type { CoachingJobDeps } from "./job-deps.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
 export const EXTRACTION_MODEL = "gpt-4o-mini";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
+import type { TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
 
 const testApi = useTestApi();
 const { newAccount, as } = testApi;

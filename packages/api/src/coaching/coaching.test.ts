@@ -3,11 +3,15 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, fakeEmbedding, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi, errorOf } from "../../test/api-client.ts";
+import { runTask } from "../../test/run-task.ts";
+import { testServices } from "../../test/services.ts";
+import { JobQueue } from "../job-queue.ts";
 import { appRouter, createCaller } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi, errorOf } from "../test-api-client.ts";
 import { createContext } from "../trpc.ts";
 import type { CoachStreamMessage } from "./coach-reply.ts";
+import { COACHING_TASKS, coachingTaskList } from "./jobs.ts";
 import {
   backfillEmbeddings,
   EMBEDDING_DIMENSIONS,
@@ -39,14 +43,15 @@ const newAccount = (name: string) => createTestAccount(database.db, { email: `${
 const as = (account: TestAccount) => api({ authorization: `Bearer ${account.token}` });
 
 async function caller(account: TestAccount, ai: "on" | "off" = "on") {
-  const ctx = await createContext({
-    db: database.db,
-    log,
-    token: account.token,
-    requestId: randomUUID(),
-    events: undefined as never,
-    ai: ai === "on" ? { openai: client, sessionIdleMs: 60_000 } : null,
-  });
+  const ctx = await createContext(
+    testServices({
+      db: database.db,
+      log,
+      events: undefined as never,
+      ai: ai === "on" ? { openai: client, sessionIdleMs: 60_000 } : null,
+    }),
+    { token: account.token, requestId: randomUUID() },
+  );
   return createCaller(ctx);
 }
 
@@ -315,7 +320,11 @@ describe("coaching chat", () => {
     ]);
     expect(messages[3]!.content.length).toBeGreaterThan(0);
     expect(messages[4]!.embedding).toBeNull();
-    await backfillEmbeddings({ db: database.db, openai: client, log });
+    // As the worker runs it each minute (coaching/jobs.ts).
+    await runTask(
+      coachingTaskList({ db: database.db, events: undefined as never, openai: client, log }, new JobQueue()),
+      COACHING_TASKS.backfillEmbeddings,
+    );
     expect(await database.db.messageEmbedding.findUnique({ where: { messageId: messages[4]!.id } })).not.toBeNull();
   });
 

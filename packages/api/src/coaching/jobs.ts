@@ -1,32 +1,29 @@
-// Coaching's background jobs on graphile-worker: daily and weekly summaries and action item
-// extraction, all of which need the model. An hourly sweep (graphile-worker's cron, scheduled
+// Coaching's background jobs on graphile-worker: daily and weekly summaries, action item
+// extraction and the embedding backfill, all of which need the model (so none is registered when
+// AI is off: job-worker.ts). An hourly sweep (graphile-worker's cron, scheduled
 // once per hour across every server instance) queues a summary job per person and ended day or
 // week that lacks an up-to-date summary. Job keys make queueing idempotent, and every task is
 // idempotent itself, so a retried or duplicated job writes nothing twice.
 import type { Database, Transaction } from "@switchboard/db";
-import type { OpenAIClient } from "@switchboard/integrations";
 import type { CronItem, Task, TaskList } from "graphile-worker";
 import type pino from "pino";
 import type { JobQueue } from "../job-queue.ts";
-import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { extractActionItems } from "./action-items.ts";
+import type { CoachingJobDeps } from "./job-deps.ts";
+import { backfillEmbeddings } from "./memory.ts";
 import { findDueSummaries, summarizeDay, summarizeWeek } from "./summaries.ts";
-
-/** What every coaching task works with. */
-export interface CoachingJobDeps {
-  db: Database;
-  events: AppEventBus;
-  openai: OpenAIClient;
-  log: pino.Logger;
-}
 
 export const COACHING_TASKS = {
   sweepSummaries: "coaching:sweep-summaries",
   dailySummary: "coaching:daily-summary",
   weeklySummary: "coaching:weekly-summary",
   extractActionItems: "coaching:extract-action-items",
+  backfillEmbeddings: "coaching:backfill-embeddings",
 } as const;
+
+/** Messages embedded per backfill run (the rest wait for the next minute). */
+const BACKFILL_LIMIT = 500;
 
 /** Attempts per job; graphile-worker waits e^attempt seconds between them (≈3 s, 7 s, 20 s, 55 s). */
 const MODEL_JOB_ATTEMPTS = 5;
@@ -108,6 +105,10 @@ export function coachingTaskList(deps: CoachingJobDeps, jobs: JobQueue): TaskLis
     [COACHING_TASKS.extractActionItems]: task(extractionPayload, (payload, log) =>
       extractActionItems({ ...deps, log }, payload.messageId),
     ),
+    // Coaching messages whose embedding failed in the background get one now.
+    [COACHING_TASKS.backfillEmbeddings]: task(z.unknown(), (_, log) =>
+      backfillEmbeddings({ db: deps.db, openai: deps.openai, log }, { limit: BACKFILL_LIMIT }),
+    ),
   };
 }
 
@@ -118,5 +119,13 @@ export const coachingCron: CronItem[] = [
     identifier: COACHING_TASKS.sweepSummaries,
     // A missed hour (every instance was down) is made up once at start.
     options: { backfillPeriod: 60 * 60 * 1000, maxAttempts: 3 },
+  },
+  {
+    task: COACHING_TASKS.backfillEmbeddings,
+    match: "* * * * *",
+    identifier: COACHING_TASKS.backfillEmbeddings,
+    // backfillEmbeddings stops at the first failure (logged) and the next minute tries again,
+    // so a run is not retried; the job key keeps one row however many fail in a row.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: COACHING_TASKS.backfillEmbeddings },
   },
 ];

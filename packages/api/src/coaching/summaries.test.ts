@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { checkDrift } from "@switchboard/db";
 import type { FakeChatRequest } from "@switchboard/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
+import type { TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { type CoachingJobsHarness, startCoachingJobsHarness } from "../../test/coaching-jobs.ts";
 import { enqueueDailySummary, sweepSummaries } from "./jobs.ts";
 import { weekStartOf } from "./summaries.ts";
-import { type CoachingJobsHarness, startCoachingJobsHarness } from "./test-coaching-jobs.ts";
 
 /** Today in UTC, "YYYY-MM-DD". */
 const utcToday = () => new Date().toISOString().slice(0, 10);

@@ -7,7 +7,7 @@
 import type { DailySummary, Database, WeeklySummary } from "@switchboard/db";
 import { trimHistory } from "../ai/token-budget.ts";
 import { dayBounds, knownProfileZones, todayOf } from "./calendar.ts";
-import type { CoachingJobDeps } from "./jobs.ts";
+import type { CoachingJobDeps } from "./job-deps.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
 export const SUMMARY_MODEL = "gpt-4o-mini";

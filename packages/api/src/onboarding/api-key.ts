@@ -5,25 +5,24 @@
 // SecretBox, bound to the key row's id. Both the token and the ciphertext are in the database, so
 // the SecretBox layer is what keeps a copy of the database alone from opening an unrevealed key;
 // the token layer keeps the server key alone from opening it. Both are erased at the reveal (in
-// its transaction) and when the 2-hour window ends (eraseExpiredRevealMaterial, run by the
-// OnboardingRunner's poll).
+// its transaction) and when the 2-hour window ends (eraseExpiredRevealMaterial, run each minute
+// by a graphile-worker cron task: onboarding/jobs.ts).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
+import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 
 export const REVEAL_WINDOW_MS = 2 * 60 * 60 * 1000;
 
-export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
 export function newApiKey() {
-  const secret = `sb_live_${randomBytes(32).toString("base64url")}`;
-  const revealToken = randomBytes(32).toString("base64url");
+  const secret = `sb_live_${newSecretToken()}`;
+  const revealToken = newSecretToken();
   return {
     secret,
-    keyHash: sha256(secret),
+    keyHash: hashSecretToken(secret),
     fingerprint: `sb_live_…${secret.slice(-6)}`,
     revealToken,
-    revealTokenHash: sha256(revealToken),
+    revealTokenHash: hashSecretToken(revealToken),
   };
 }
 

@@ -4,9 +4,10 @@ import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
-import { openForReveal, sha256 } from "./api-key.ts";
+import { hashSecretToken } from "../secret-tokens.ts";
+import type { OnboardingRuntime } from "../services.ts";
+import { openForReveal } from "./api-key.ts";
 import { publishProgress, readProgress } from "./progress.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
 
 interface Deps {
   db: Database;
@@ -119,7 +120,7 @@ export async function revealApiKey(
         "This server can't show API keys because it has no secrets key set up. Ask whoever runs it to set one up, then create a new key in your organization's settings.",
       );
     }
-    if (!revealToken || !key.revealCiphertext || key.revealTokenHash !== sha256(revealToken)) {
+    if (!revealToken || !key.revealCiphertext || key.revealTokenHash !== hashSecretToken(revealToken)) {
       throw appError(
         "API_KEY_REVEAL_UNAVAILABLE",
         "This API key can no longer be shown. Create a new key in your organization's settings.",

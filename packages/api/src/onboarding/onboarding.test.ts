@@ -6,14 +6,17 @@ import { createTestDatabase, type StripeFake, startStripeFake, type TestDatabase
 import type { TRPCClientError } from "@trpc/client";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
+import { runTask } from "../../test/run-task.ts";
+import { silentLog } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
+import type { OnboardingRuntime } from "../services.ts";
 import { openForReveal } from "./api-key.ts";
+import { ONBOARDING_TASKS, onboardingTaskList } from "./jobs.ts";
 import { OnboardingPipeline, type PipelineDeps } from "./pipeline.ts";
 import { OnboardingRunner } from "./runner.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
 
 let database: TestDatabase;
 let events: AppEventBus;
@@ -475,14 +478,14 @@ describe("API key reveal material", () => {
     });
   });
 
-  it("is erased by the runner's poll once the 2-hour window has passed", async () => {
-    const { sessionId, owner, as, runner } = await onboarded();
+  it("is erased by its cron task once the 2-hour window has passed", async () => {
+    const { sessionId, owner, as } = await onboarded();
     const other = await onboarded();
     await database.db.apiKey.update({
       where: { onboardingSessionId: sessionId },
       data: { revealExpiresAt: new Date(Date.now() - 1000) },
     });
-    await runner.sweep();
+    await runTask(onboardingTaskList({ db: database.db, log: silentLog }), ONBOARDING_TASKS.eraseExpiredReveals);
     const copy = await databaseCopy(sessionId);
     expect(copy.key).toMatchObject({ reveal_ciphertext: null, reveal_token_hash: null, revealed_at: null });
     expect(copy.token).toBeUndefined();

@@ -41,15 +41,6 @@ export interface PipelineDeps {
   retry: RetryPolicy;
 }
 
-export const STEP_ORDER: readonly OnboardingStepName[] = [
-  "verify_payment",
-  "create_organization",
-  "setup_workspace",
-  "generate_api_key",
-  "research",
-  "finalize",
-];
-
 type StepOutcome = { status: "completed"; result: Prisma.InputJsonValue } | { status: "skipped"; reason: string };
 
 interface StepContext {

@@ -1,11 +1,11 @@
 import { lastEventIdSchema } from "@switchboard/events";
 import { appError } from "../errors.ts";
 import { liveEvents } from "../live-events.ts";
+import type { OnboardingRuntime } from "../services.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { completeOnboarding, ownedProgress, retryOnboarding, revealApiKey } from "./lifecycle.ts";
 import { listOpenSyncs } from "./pending-syncs.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
 import { onboardingInput, startOnboarding } from "./start.ts";
 
 const sessionInput = z.strictObject({ sessionId: z.uuid({ error: "This sign-up link is not valid." }) });

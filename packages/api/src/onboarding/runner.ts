@@ -1,11 +1,12 @@
 // The OnboardingRunner: this process's share of the pipelines. It runs sessions it is asked to
 // (kick) and, every poll, any in-progress session whose lease nobody holds — which is how a
 // pipeline resumes after its server was killed, on whichever instance gets there first.
-// It also runs the pending-sync reconciler, and on every poll erases the reveal material of API
-// keys whose 2-hour window ended unrevealed. That sweep lives here rather than in a graphile-worker
-// cron task because the job worker does not always run (it is off when AI is off) while this
-// runner runs in every server process; the sweep is one idempotent UPDATE, safe on all at once.
-import { eraseExpiredRevealMaterial } from "./api-key.ts";
+// It also runs the pending-sync reconciler. Its timers are the one periodic work outside
+// graphile-worker, on purpose: a kick runs a pipeline within the same turn (a cron task waits for
+// the next minute), and a session's lease (ONBOARDING_LEASE_SECONDS) lets another instance resume
+// it seconds after its server was killed with kill -9, where graphile-worker frees a dead
+// worker's job only after 4 hours. Erasing expired API-key reveal material is a cron task
+// (onboarding/jobs.ts).
 import { findUnclaimedSessions, startAbandonedPaidSessions } from "./lease.ts";
 import { reconcilePendingSyncs } from "./pending-syncs.ts";
 import { OnboardingPipeline, type PipelineDeps, type RunResult } from "./pipeline.ts";
@@ -61,7 +62,6 @@ export class OnboardingRunner {
       await startAbandonedPaidSessions(this.deps.db, this.options.abandonedAfterMs ?? 5 * 60_000);
       const free = this.options.concurrency - this.running.size;
       if (free > 0) for (const id of await findUnclaimedSessions(this.deps.db, free)) this.kick(id);
-      await eraseExpiredRevealMaterial(this.deps.db);
     } catch (error) {
       this.deps.log.warn({ err: error }, "looking for onboarding work failed; will look again");
     } finally {

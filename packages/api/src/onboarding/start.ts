@@ -6,11 +6,11 @@ import type { Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
 import { storableText, text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
+import type { OnboardingRuntime } from "../services.ts";
 import { z } from "../validation-messages.ts";
 import { classifyFailure } from "./failures.ts";
-import { STEP_ORDER } from "./pipeline.ts";
 import { publishProgress } from "./progress.ts";
-import type { OnboardingRuntime } from "./runtime.ts";
+import { STEP_ORDER } from "./steps.ts";
 
 export const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
 

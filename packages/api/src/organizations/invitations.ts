@@ -3,8 +3,8 @@
 // learn before accepting (which organization, which role, for which email) is read here, and
 // accepting uses the same reading so the page and the acceptance never disagree.
 import type { Database, OrganizationInvitation, Transaction } from "@switchboard/db";
-import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
+import { hashSecretToken } from "../secret-tokens.ts";
 
 export const INVITATION_DAYS = 7;
 
@@ -27,7 +27,7 @@ const unknownLink = () =>
 /** The invitation a link's token names, with its organization and inviter; an unknown token is NOT_FOUND. */
 export async function findInvitationByToken(db: Reader, token: string) {
   const invitation = await db.organizationInvitation.findUnique({
-    where: { tokenHash: hashSessionToken(token) },
+    where: { tokenHash: hashSecretToken(token) },
     include: { organization: { select: { name: true } }, invitedBy: { select: { name: true } } },
   });
   if (!invitation) throw unknownLink();

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../test-accounts.ts";
-import { errorOf } from "../test-api-client.ts";
-import { useTestApi } from "../test-file-api.ts";
-import { watchTopic } from "../test-live-events.ts";
+import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { errorOf } from "../../test/api-client.ts";
+import { useTestApi } from "../../test/file-api.ts";
+import { watchTopic } from "../../test/live-events.ts";
 
 const h = useTestApi();
 let owner: TestAccount;

@@ -1,14 +1,14 @@
 // Organizations: members with roles, invitations by link, and the rule that an organization
 // always keeps at least one owner (checked under a lock on its memberships, so two concurrent
 // demotions cannot both pass).
-import { randomBytes } from "node:crypto";
 import type { Transaction } from "@switchboard/db";
 import { lastEventIdSchema } from "@switchboard/events";
 import { publishAccessChange } from "../auth/revocation.ts";
-import { hashSessionToken } from "../auth/tokens.ts";
 import { appError } from "../errors.ts";
 import { opaqueToken } from "../input-types.ts";
 import { type AppEventBus, liveEvents } from "../live-events.ts";
+import { requireRole } from "../member-roles.ts";
+import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import {
@@ -18,7 +18,6 @@ import {
   invitationState,
   invitationUsed,
 } from "./invitations.ts";
-import { requireRole } from "./membership.ts";
 
 const invitationToken = opaqueToken({ min: 10, max: 200 });
 const role = z.enum(["owner", "admin", "member"]);
@@ -84,7 +83,7 @@ export const organizationsRouter = router({
       if (input.role === "owner") requireRole(ctx.membership, "owner");
       const organizationId = ctx.membership.organizationId;
       const email = input.email.toLowerCase();
-      const token = randomBytes(24).toString("base64url");
+      const token = newSecretToken(24);
       return ctx.db.$transaction(async (tx) => {
         const existing = await tx.membership.findFirst({
           where: { organizationId, user: { email: { equals: email, mode: "insensitive" } } },
@@ -96,7 +95,7 @@ export const organizationsRouter = router({
             organizationId,
             email,
             role: input.role,
-            tokenHash: hashSessionToken(token),
+            tokenHash: hashSecretToken(token),
             invitedById: ctx.user.id,
             expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
           },

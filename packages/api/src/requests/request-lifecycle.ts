@@ -123,23 +123,3 @@ export async function expireStaleRequests(
     return expired.map((row) => row.id);
   });
 }
-
-/** Runs expireStaleRequests periodically; returns a function that stops it. */
-export function scheduleRequestExpiry(
-  db: Database,
-  events: AppEventBus,
-  options: { olderThanMs: number; everyMs: number; onError: (error: unknown) => void },
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    expireStaleRequests(db, events, options)
-      .catch(options.onError)
-      .finally(() => {
-        running = false;
-      });
-  }, options.everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

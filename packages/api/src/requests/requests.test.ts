@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
+import { createTestApi } from "../../test/api-client.ts";
+import { watchTopic } from "../../test/live-events.ts";
+import { runTask } from "../../test/run-task.ts";
+import { silentLog } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
-import { watchTopic } from "../test-live-events.ts";
+import { REQUEST_TASKS, requestTaskList } from "./jobs.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
 let database: TestDatabase;
@@ -244,7 +247,11 @@ describe("accept", () => {
       where: { id: expiring.requestId },
       data: { createdAt: new Date(Date.now() - 3_600_000) },
     });
-    await expireStaleRequests(database.db, events, { olderThanMs: 60_000 });
+    // As the worker runs it each minute (requests/jobs.ts).
+    await runTask(
+      requestTaskList({ db: database.db, events, log: silentLog, olderThanMs: 60_000 }),
+      REQUEST_TASKS.expireStale,
+    );
     expect(await errorOf(as(mechanic).requests.accept.mutate({ requestId: expiring.requestId }))).toMatchObject({
       appCode: "REQUEST_NOT_PENDING",
       message: "This request expired before anyone accepted it.",

@@ -1,15 +1,15 @@
 // For test files: a fresh database for the file (created before its tests, dropped after them),
 // a started event bus over it, and the API as any account, through HTTP encoding and the error
-// formatter (test-api-client.ts).
+// formatter (api-client.ts).
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import pino from "pino";
 import { afterAll, beforeAll } from "vitest";
-import { type AppEventBus, createAppEventBus } from "./live-events.ts";
-import { appRouter, createCaller } from "./root.ts";
-import { createTestAccount, type TestAccount } from "./test-accounts.ts";
-import { createTestApi, type TestApiOptions } from "./test-api-client.ts";
-import { createContext } from "./trpc.ts";
+import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
+import { appRouter, createCaller } from "../src/root.ts";
+import { createContext } from "../src/trpc.ts";
+import { createTestAccount, type TestAccount } from "./accounts.ts";
+import { createTestApi, type TestApiOptions } from "./api-client.ts";
+import { testServices } from "./services.ts";
 
 export function useTestApi(options: Omit<TestApiOptions<typeof appRouter>, "router" | "db" | "events"> = {}) {
   let database: TestDatabase | null = null;
@@ -33,7 +33,7 @@ export function useTestApi(options: Omit<TestApiOptions<typeof appRouter>, "rout
     get database() {
       return ready().database;
     },
-    /** The file's event bus: what procedures publish, tests can watch (test-live-events.ts). */
+    /** The file's event bus: what procedures publish, tests can watch (live-events.ts). */
     get events() {
       return ready().events;
     },
@@ -48,12 +48,9 @@ export function useTestApi(options: Omit<TestApiOptions<typeof appRouter>, "rout
     caller: async (account: TestAccount) => {
       const { database, events } = ready();
       return createCaller(
-        await createContext({
-          db: database.db,
-          log: pino({ level: "silent" }),
+        await createContext(testServices({ db: database.db, events }), {
           token: account.token,
           requestId: randomUUID(),
-          events,
         }),
       );
     },

@@ -1,8 +1,8 @@
 // For tests: the app's routers plus one procedure per builder, so the guards in trpc.ts and
 // the error formatter can be exercised end to end before any product uses them.
-import { appRouter } from "./root.ts";
-import { adminProcedure, mechanicProcedure, orgProcedure, publicProcedure, router } from "./trpc.ts";
-import { z } from "./validation-messages.ts";
+import { appRouter } from "../src/root.ts";
+import { adminProcedure, mechanicProcedure, orgProcedure, publicProcedure, router } from "../src/trpc.ts";
+import { z } from "../src/validation-messages.ts";
 
 export const probeRouter = router({
   ...appRouter._def.record,

@@ -6,14 +6,16 @@ import { createOpenAIClient } from "@switchboard/integrations";
 import { createTestDatabase, type OpenAIFake, startOpenAIFake, type TestDatabase } from "@switchboard/testing";
 import { runMigrations, runOnce } from "graphile-worker";
 import pino from "pino";
-import { JobQueue } from "../job-queue.ts";
-import { type JobWorker, pinoWorkerLogger, startJobWorker } from "../job-worker.ts";
-import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
-import { createTestAccount, type TestAccount } from "../test-accounts.ts";
-import { createTestApi } from "../test-api-client.ts";
-import { createContext } from "../trpc.ts";
-import { type CoachingJobDeps, coachingCron, coachingTaskList } from "./jobs.ts";
+import type { CoachingJobDeps } from "../src/coaching/job-deps.ts";
+import { COACHING_TASKS, coachingCron, coachingTaskList } from "../src/coaching/jobs.ts";
+import { JobQueue } from "../src/job-queue.ts";
+import { type JobWorker, pinoWorkerLogger, startJobWorker } from "../src/job-worker.ts";
+import { type AppEventBus, createAppEventBus } from "../src/live-events.ts";
+import { appRouter, createCaller } from "../src/root.ts";
+import { createContext } from "../src/trpc.ts";
+import { createTestAccount, type TestAccount } from "./accounts.ts";
+import { createTestApi } from "./api-client.ts";
+import { testServices } from "./services.ts";
 
 export interface CoachingJobsHarness {
   database: TestDatabase;
@@ -79,7 +81,8 @@ export async function startCoachingJobsHarness(): Promise<CoachingJobsHarness> {
         queue: jobs,
         log: silent,
         taskList,
-        cron: coachingCron,
+        // The summaries' sweep only: a backfill tick landing mid-test would embed messages behind its back.
+        cron: coachingCron.filter((item) => item.task !== COACHING_TASKS.backfillEmbeddings),
         concurrency: 2,
         pollIntervalMs: 100,
       });
@@ -89,15 +92,16 @@ export async function startCoachingJobsHarness(): Promise<CoachingJobsHarness> {
     newAccount: (name) => createTestAccount(database.db, { email: `${name}-${randomUUID()}@example.com` }),
     async caller(account, aiSwitch = "on") {
       return createCaller(
-        await createContext({
-          db: database.db,
-          log: silent,
-          token: account.token,
-          requestId: randomUUID(),
-          events,
-          ai: aiSwitch === "on" ? ai : null,
-          jobs: aiSwitch === "on" ? jobs : null,
-        }),
+        await createContext(
+          testServices({
+            db: database.db,
+            log: silent,
+            events,
+            ai: aiSwitch === "on" ? ai : null,
+            jobs: aiSwitch === "on" ? jobs : null,
+          }),
+          { token: account.token, requestId: randomUUID() },
+        ),
       );
     },
     queuedJobs: () =>

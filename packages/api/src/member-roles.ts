@@ -1,6 +1,6 @@
 // Organization membership rules shared by every organization-scoped product.
 import type { MemberRole } from "@switchboard/db";
-import { appError } from "../errors.ts";
+import { appError } from "./errors.ts";
 
 const rank: Record<MemberRole, number> = { member: 0, admin: 1, owner: 2 };
 

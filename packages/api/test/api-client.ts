@@ -8,13 +8,14 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pino from "pino";
 import superjson from "superjson";
-import type { AiRuntime } from "./agents/ai-runtime.ts";
-import { tokenFromAuthorizationHeader } from "./auth/tokens.ts";
-import type { JobQueue } from "./job-queue.ts";
-import type { AppEventBus } from "./live-events.ts";
-import type { OnboardingRuntime } from "./onboarding/runtime.ts";
-import type { AppRouter } from "./root.ts";
-import { createContext } from "./trpc.ts";
+import type { AiRuntime } from "../src/ai/runtime.ts";
+import { tokenFromAuthorizationHeader } from "../src/auth/tokens.ts";
+import type { JobQueue } from "../src/job-queue.ts";
+import type { AppEventBus } from "../src/live-events.ts";
+import type { AppRouter } from "../src/root.ts";
+import type { OnboardingRuntime } from "../src/services.ts";
+import { createContext, logErrorBeforeContext } from "../src/trpc.ts";
+import { testServices } from "./services.ts";
 
 export interface TestApiOptions<TRouter extends AnyTRPCRouter> {
   router: TRouter;
@@ -51,23 +52,25 @@ export function captureLog(): CapturedLog {
 }
 
 export function createTestApi<TRouter extends AnyTRPCRouter>(options: TestApiOptions<TRouter>) {
-  const log = options.log ?? pino({ level: "silent" });
+  const services = testServices({
+    db: options.db,
+    log: options.log,
+    sessionTtlDays: options.sessionTtlDays,
+    events: options.events ?? noEventBus,
+    onboarding: options.onboarding ?? null,
+    ai: options.ai ?? null,
+    jobs: options.jobs ?? null,
+  });
   const handle = (request: Request) =>
     fetchRequestHandler({
       endpoint: "/trpc",
       req: request,
       router: options.router,
+      onError: ({ error, ctx, path }) => logErrorBeforeContext(services.log, { error, ctx, path }),
       createContext: ({ req }) =>
-        createContext({
-          db: options.db,
-          log,
+        createContext(services, {
           token: tokenFromAuthorizationHeader(req.headers.get("authorization")),
           requestId: randomUUID(),
-          sessionTtlDays: options.sessionTtlDays,
-          events: options.events ?? noEventBus,
-          onboarding: options.onboarding ?? null,
-          ai: options.ai ?? null,
-          jobs: options.jobs ?? null,
           client: { origin: req.headers.get("x-test-origin") ?? options.origin ?? null, ip: "127.0.0.1" },
         }),
     });

@@ -1,8 +1,9 @@
 // For tests: accounts of every kind, created straight in the database with a live session,
 // so a test about (say) mechanics does not depend on a mechanic sign-up flow.
 import type { Database, UserRole } from "@switchboard/db";
-import { hashPassword } from "./auth/password.ts";
-import { hashSessionToken, newSessionToken, sessionExpiry } from "./auth/tokens.ts";
+import { hashPassword } from "../src/auth/password.ts";
+import { sessionExpiry } from "../src/auth/tokens.ts";
+import { hashSecretToken, newSecretToken } from "../src/secret-tokens.ts";
 
 export interface TestAccount {
   id: string;
@@ -26,9 +27,9 @@ export async function createTestAccount(
       ...(options.mechanicProfile ? { mechanic: { create: { displayName: "Test Mechanic" } } } : {}),
     },
   });
-  const token = newSessionToken();
+  const token = newSecretToken();
   const session = await db.authSession.create({
-    data: { userId: user.id, tokenHash: hashSessionToken(token), expiresAt: sessionExpiry() },
+    data: { userId: user.id, tokenHash: hashSecretToken(token), expiresAt: sessionExpiry() },
   });
   return { id: user.id, email: user.email, password, token, sessionId: session.id };
 }

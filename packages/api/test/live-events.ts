@@ -1,7 +1,7 @@
 // For tests: what a topic and scope's subscribers receive from the bus, collected in the
 // background until stopped, with a wait for the next n events.
 import type { z } from "zod";
-import type { AppEventBus, AppTopics } from "./live-events.ts";
+import type { AppEventBus, AppTopics } from "../src/live-events.ts";
 
 export function watchTopic<K extends keyof AppTopics & string>(events: AppEventBus, topic: K, scope: string) {
   const controller = new AbortController();
