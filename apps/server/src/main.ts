@@ -184,6 +184,7 @@ export async function runStart(): Promise<void> {
         sessionTtlDays: env.SESSION_TTL_DAYS,
         throttle: new Throttle(throttlePool, env.THROTTLE_LIMITS ? { limits: env.THROTTLE_LIMITS } : {}),
         trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+        directFrames: env.LIVE_DIRECT_FRAMES,
       },
       { port: env.PORT, host: env.HOST },
     );

@@ -15,7 +15,7 @@ import {
   SessionRevocations,
   type Throttle,
   tokenFromAuthorizationHeader,
-  wsEncoder,
+  wsHandlerOptions,
 } from "@switchboard/api";
 import { MAX_BATCH_SIZE, MAX_REQUEST_BYTES, UNBATCHED_PROCEDURES } from "@switchboard/api/transport-limits";
 import { checkDrift, type Database, poolStats } from "@switchboard/db";
@@ -54,6 +54,12 @@ export interface ServerOptions {
    * would share the balancer's address (and its throttling budget).
    */
   trustedProxyHops?: number;
+  /**
+   * Live events written to WebSockets as finished frames, encoded once for every subscriber
+   * (LIVE_DIRECT_FRAMES; default true). False sends every event through tRPC's own loop and
+   * encoder; the bytes on the wire are the same (packages/api wire-format.ts).
+   */
+  directFrames?: boolean;
 }
 
 export interface RunningServer {
@@ -118,6 +124,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { db, log, events } = options;
   const trustedProxyHops = options.trustedProxyHops ?? 0;
+  const directFrames = options.directFrames ?? true;
   const revocations = new SessionRevocations(events, log.child({ component: "revocations" }));
   revocations.start();
   const trpcHandler = createHTTPHandler({
@@ -284,8 +291,8 @@ export async function startServer(
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
-    // A live event is encoded once for all its subscribers (packages/api wire-format.ts).
-    experimental_encoder: wsEncoder,
+    // A live event is encoded once for all its subscribers, unless direct frames are off (packages/api wire-format.ts).
+    ...wsHandlerOptions(directFrames),
     createContext: async ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
       const connection = liveSockets.get(socket) ?? null;
@@ -317,7 +324,7 @@ export async function startServer(
     }
     wss.handleUpgrade(req, socket, head, (client) => {
       sendInOneWritePerTurn(client, socket);
-      liveSockets.set(client, new LiveSocket(client, socket));
+      liveSockets.set(client, new LiveSocket(client, socket, { directFrames }));
       wss.emit("connection", client, req);
     });
   });

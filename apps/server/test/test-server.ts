@@ -6,6 +6,7 @@ import path from "node:path";
 import { type AppEventBus, createAppEventBus } from "@switchboard/api";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
+import { liveDirectFrames } from "../src/env.ts";
 import { type RunningServer, type ServerOptions, startServer } from "../src/server.ts";
 
 export interface TestServer {
@@ -34,6 +35,8 @@ export async function startTestServer(
   const server = await startServer(
     {
       log: pino({ level: "silent" }),
+      // CI runs the server tests a second time with LIVE_DIRECT_FRAMES=false (.ci/run).
+      directFrames: liveDirectFrames(process.env),
       ...serverOptions,
       db: database.db,
       databaseUrl: database.url,

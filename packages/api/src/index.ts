@@ -43,4 +43,4 @@ export { type Context, type CreateContextOptions, createContext } from "./trpc.t
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export { wsEncoder } from "./wire-format.ts";
+export { wsHandlerOptions } from "./wire-format.ts";

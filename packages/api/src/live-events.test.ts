@@ -1,7 +1,7 @@
 import { createTestDatabase } from "@switchboard/testing";
 import { expect, it } from "vitest";
 import { CLOSE_FELL_BEHIND, createAppEventBus, liveEvents } from "./live-events.ts";
-import { transformer, wsEncoder } from "./wire-format.ts";
+import { transformer, wsHandlerOptions } from "./wire-format.ts";
 
 it("closes a connection whose send buffer is full with 'fell behind', ending the subscription", async () => {
   const database = await createTestDatabase();
@@ -52,7 +52,7 @@ it("writes live events straight to the socket once tRPC has sent the first, as t
       );
     // What tRPC's ws adapter does with a yielded event for subscription 7.
     const encode = ([id, data]: [string, unknown]) =>
-      wsEncoder.encode({
+      wsHandlerOptions(true).experimental_encoder!.encode({
         id: 7,
         jsonrpc: "2.0",
         result: { type: "data", id, data: transformer.output.serialize({ id, data }) },
