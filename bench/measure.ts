@@ -94,12 +94,12 @@ export async function openLoop(
   }
   await Promise.all(inFlight);
   const elapsedMs = performance.now() - started;
+  const activeMs = Math.max(1, (lastDone || performance.now()) - started);
   return {
     targetPerSec: options.ratePerSec,
     offered: inFlight.length,
     completed: latenciesMs.length,
-    achievedPerSec:
-      Math.round((latenciesMs.length * 1000 * 10) / Math.max(1, (lastDone || performance.now()) - started)) / 10,
+    achievedPerSec: Math.round((latenciesMs.length * 10_000) / activeMs) / 10,
     latenciesMs,
     elapsedMs,
     timeouts,
