@@ -50,7 +50,8 @@ it("writes live events straight to the socket once tRPC has sent the first, as t
           requestId: `00000000-0000-4000-8000-00000000000${n}`,
         }),
       );
-    // What tRPC's ws adapter does with a yielded event for subscription 7.
+    // Drives the encoder as tRPC's ws adapter does for subscription 7 (the frames themselves are
+    // held to tRPC's real applyWSSHandler in apps/server/test/wire-contract.test.ts).
     const encode = ([id, data]: [string, unknown]) =>
       wsHandlerOptions(true).experimental_encoder!.encode({
         id: 7,
