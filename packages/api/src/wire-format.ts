@@ -5,12 +5,12 @@
 // Clients need nothing special: what arrives is exactly what superjson and JSON would produce.
 //
 // This is the one module that knows tRPC's WebSocket frames (`{ id, jsonrpc, result: { type:
-// "data", id, data } }`): the transformer's shortcut, the encoder's splice and the frames written
+// "data", data, id } }`): the transformer's shortcut, the encoder's splice and the frames written
 // around tRPC's loop are three halves of one trick, so they change together when tRPC does.
 // Everything else uses it through `transformer` (initTRPC), `wsHandlerOptions` (applyWSSHandler)
 // and `directFrames` (a live subscription's socket). LIVE_DIRECT_FRAMES=false turns the trick off
-// (the server passes no encoder and no socket writer), and wire-format.test.ts holds both ways
-// to tRPC's real applyWSSHandler, byte for byte.
+// (the server passes no encoder and gives sockets no writer), and
+// apps/server/test/wire-contract.test.ts holds both ways to tRPC's real applyWSSHandler, byte for byte.
 import { type BusMessage, type DirectDelivery, isSharedMessage, sharedMessageJson } from "@switchboard/events";
 import { type TrackedEnvelope, tracked } from "@trpc/server";
 import type { Encoder } from "@trpc/server/adapters/ws";
