@@ -7,6 +7,7 @@ import path from "node:path";
 import { createAppEventBus } from "@switchboard/api";
 import { createDatabase } from "@switchboard/db";
 import pino from "pino";
+import { liveDirectFrames } from "../apps/server/src/env.ts";
 import { startServer } from "../apps/server/src/server.ts";
 import { now, serveControl, sleep } from "./events-control.ts";
 import { BOARD_SCOPE, BOARD_TOPIC, boardCreated } from "./events-payload.ts";
@@ -33,6 +34,8 @@ export interface PublishResult {
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error("BENCH_DATABASE_URL is not set");
 
+// The benchmark starts one server with LIVE_DIRECT_FRAMES=false beside the default one.
+const directFrames = liveDirectFrames(process.env);
 const db = createDatabase(databaseUrl);
 const events = createAppEventBus({ databaseUrl });
 await events.start();
@@ -41,6 +44,7 @@ const server = await startServer(
     services: { db, events, log: pino({ level: "silent" }) },
     databaseUrl,
     dashboardDist: path.join(os.tmpdir(), "sb-bench-no-dashboard"),
+    directFrames,
   },
   { port: 0, host: "127.0.0.1" },
 );
@@ -122,5 +126,5 @@ serveControl(
       await db.$disconnect();
     },
   },
-  { url: server.url },
+  { url: server.url, directFrames },
 );

@@ -20,7 +20,7 @@ import type { Collected, ConnectArgs } from "./events-clients.ts";
 import { HelperProcess, machineCpuMs, processTreeCpuMs, sleep } from "./events-control.ts";
 import { BOARD_SCOPE, BOARD_TOPIC } from "./events-payload.ts";
 import type { PublishArgs, PublishResult } from "./events-server.ts";
-import { percentiles, writeResults } from "./measure.ts";
+import { type OpenLoopRun, openLoop, percentiles, writeResults } from "./measure.ts";
 
 // BENCH_QUICK=1 shrinks everything, to check the benchmark itself works.
 const quick = process.env.BENCH_QUICK === "1";
@@ -190,6 +190,8 @@ async function writerCost(db: Database, databaseUrl: string) {
   /** Closed loop: WRITERS writers, each starting its next transaction when the last commits. */
   async function arm(kind: Arm, durationMs: number) {
     const latencies: number[] = [];
+    let failures = 0;
+    let firstFailure: string | null = null;
     const statsBefore = { ...bus.stats };
     const cpuBefore = cpuSnapshot(null, []);
     const started = performance.now();
@@ -198,8 +200,14 @@ async function writerCost(db: Database, databaseUrl: string) {
       Array.from({ length: WRITERS }, async () => {
         while (performance.now() < end) {
           const t0 = performance.now();
-          await write(kind);
-          latencies.push(performance.now() - t0);
+          try {
+            await write(kind);
+            latencies.push(performance.now() - t0);
+          } catch (error) {
+            // Counted, not fatal: the round goes on and reports what it committed.
+            failures++;
+            firstFailure ??= error instanceof Error ? error.message.split("\n")[0]! : String(error);
+          }
         }
       }),
     );
@@ -209,6 +217,8 @@ async function writerCost(db: Database, databaseUrl: string) {
       commits: latencies.length,
       commitsPerSec: round((latencies.length * 1000) / elapsedMs),
       latencies,
+      failures,
+      firstFailure,
       benchCpuMs: cpuAfter.bench - cpuBefore.bench,
       postgresCpuMs: cpuAfter.postgres - cpuBefore.postgres,
       cores: coresUsed(cpuBefore, cpuAfter),
@@ -220,20 +230,12 @@ async function writerCost(db: Database, databaseUrl: string) {
   /**
    * Open loop: transactions started on a fixed schedule of SUSTAINED_RATE per second, whatever
    * is still in flight; latency runs from each one's scheduled start, so falling behind counts.
+   * A transaction that cannot start in Prisma's maxWait (P2028) is counted as a timeout, any
+   * other error as a failure: the arm reports the rate it achieved instead of aborting the run.
    */
-  async function sustained(kind: Arm, durationMs: number) {
-    const latencies: number[] = [];
-    const started = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; ; i++) {
-      const at = started + (i * 1000) / SUSTAINED_RATE;
-      if (at >= started + durationMs) break;
-      if (at - performance.now() > 0.5) await sleep(at - performance.now());
-      inFlight.push(write(kind).then(() => void latencies.push(performance.now() - at)));
-    }
-    await Promise.all(inFlight);
-    return { commits: latencies.length, elapsedMs: performance.now() - started, latencies };
-  }
+  const isTimeout = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2028";
+  const sustained = (kind: Arm, durationMs: number) =>
+    openLoop({ ratePerSec: SUSTAINED_RATE, durationMs, isTimeout }, () => write(kind));
 
   for (const kind of ["off", "on", "secondInsert"] as const) await arm(kind, 1000);
   // Alternating rounds, so that load from elsewhere on the machine falls on every arm alike.
@@ -244,20 +246,28 @@ async function writerCost(db: Database, databaseUrl: string) {
     const secondInsert = await arm("secondInsert", WRITER_ROUND_MS);
     rounds.push({ off, on, secondInsert });
   }
-  const sustainedRounds: Record<"off" | "on", Awaited<ReturnType<typeof sustained>>>[] = [];
+  const sustainedRounds: Record<"off" | "on", OpenLoopRun>[] = [];
   for (let i = 0; i < SUSTAINED_ROUNDS; i++) {
     const off = await sustained("off", SUSTAINED_ROUND_MS);
     const on = await sustained("on", SUSTAINED_ROUND_MS);
     sustainedRounds.push({ off, on });
   }
   await bus.stop();
-  const sustainedTotal = (pick: "off" | "on") => ({
-    committedPerSec: round(
-      sustainedRounds.reduce((sum, r) => sum + r[pick].commits, 0) /
-        (sustainedRounds.reduce((sum, r) => sum + r[pick].elapsedMs, 0) / 1000),
-    ),
-    commitLatencyMs: percentiles(sustainedRounds.flatMap((r) => r[pick].latencies)),
-  });
+  const sustainedTotal = (pick: "off" | "on") => {
+    const runs = sustainedRounds.map((r) => r[pick]);
+    const sum = (of: (run: OpenLoopRun) => number) => runs.reduce((total, run) => total + of(run), 0);
+    return {
+      targetPerSec: SUSTAINED_RATE,
+      committedPerSec: round(sum((r) => r.completed) / (sum((r) => r.elapsedMs) / 1000)),
+      perRoundAchievedPerSec: runs.map((r) => r.achievedPerSec),
+      offered: sum((r) => r.offered),
+      committed: sum((r) => r.completed),
+      timeouts: sum((r) => r.timeouts),
+      failures: sum((r) => r.failures),
+      firstErrors: [...new Set(runs.flatMap((r) => r.firstErrors))].slice(0, 3),
+      commitLatencyMs: percentiles(runs.flatMap((r) => r.latenciesMs)),
+    };
+  };
   const sustainedOff = sustainedTotal("off");
   const sustainedOn = sustainedTotal("on");
 
@@ -268,6 +278,8 @@ async function writerCost(db: Database, databaseUrl: string) {
     return {
       commitsPerSec: round(commits / seconds),
       commitLatencyMs: percentiles(rounds.flatMap((r) => r[pick].latencies)),
+      failures: rounds.reduce((total, r) => total + r[pick].failures, 0),
+      firstFailure: rounds.find((r) => r[pick].firstFailure)?.[pick].firstFailure ?? null,
       perRoundCommitsPerSec: rounds.map((r) => r[pick].commitsPerSec),
       /** CPU per commit: the writers' process (Prisma, and the bus when on) and PostgreSQL. */
       cpuUsPerCommit: {
@@ -312,7 +324,10 @@ async function writerCost(db: Database, databaseUrl: string) {
     },
     targets: {
       costUnder20Percent: costPercent < 20,
-      atLeast1000EventCommitsPerSec: on.commitsPerSec >= 1000 && sustainedOn.committedPerSec >= 0.99 * SUSTAINED_RATE,
+      atLeast1000EventCommitsPerSec:
+        on.commitsPerSec >= 1000 &&
+        sustainedOn.committedPerSec >= 0.99 * SUSTAINED_RATE &&
+        sustainedOn.timeouts + sustainedOn.failures === 0,
       commitP99Under20Ms: sustainedOn.commitLatencyMs.p99 < 20,
     },
   };
@@ -391,9 +406,16 @@ async function fanoutRun(
   const cpuAfter = cpuSnapshot(server, groups);
   const collected = await Promise.all(groups.map((g) => g.helper.request<Collected>("collect")));
 
-  // Latency: receive time (client clock) minus commit time (server clock), both mapped onto ours.
+  // Latency: receive time (client clock) minus the event's scheduled time (server clock), both
+  // mapped onto ours: open loop, event i is due at start + i/rate, so a publisher that falls
+  // behind its schedule shows up as latency, in every arm alike. Unthrottled runs have no
+  // schedule: their latency runs from the commit (or, in the raw arm, the broadcast).
   const latencies: number[] = [];
+  const fromCommit: number[] = [];
   const publishStart = published.startedAt - serverOffset.offsetMs;
+  const rate = options.rate;
+  const dueAt = (i: number) =>
+    (rate ? published.startedAt + (i * 1000) / rate : published.commitTimes[i]!) - serverOffset.offsetMs;
   let lastReceived = publishStart;
   const unexpectedCloses: Record<string, number> = {};
   let serverErrors = 0;
@@ -403,7 +425,8 @@ async function fanoutRun(
       const i = c.seqs[j]! - firstSeq;
       if (i < 0 || i >= options.count) continue;
       const received = c.receivedAt[j]! - clientOffset;
-      latencies.push(received - (published.commitTimes[i]! - serverOffset.offsetMs));
+      latencies.push(received - dueAt(i));
+      fromCommit.push(received - (published.commitTimes[i]! - serverOffset.offsetMs));
       if (received > lastReceived) lastReceived = received;
     }
     for (const [code, n] of Object.entries(c.unexpectedCloses))
@@ -429,9 +452,13 @@ async function fanoutRun(
     delivered: latencies.length,
     timedOut: waits.some((w) => w.timedOut),
     deliveredPerSec: Math.round((latencies.length * 1000) / windowMs),
-    publishedPerSec: round((options.count * 1000) / (published.finishedAt - published.startedAt)),
+    targetPerSec: options.rate ?? "unthrottled",
+    /** Events committed (raw: broadcast) per second, from the first scheduled start to the last commit. */
+    achievedPerSec: round((publishedOk * 1000) / (published.finishedAt - published.startedAt)),
     windowMs: Math.round(windowMs),
+    latencyFrom: rate ? "scheduled time" : "commit",
     latencyMs: percentiles(latencies),
+    latencyFromCommitMs: percentiles(fromCommit),
     ...(options.rate ? { commitLagBehindScheduleMs: percentiles(commitLag) } : {}),
     serverCpuUsPerDelivery: round(((cpuAfter.server - cpuBefore.server) * 1000) / Math.max(1, latencies.length), 2),
     cores: coresUsed(cpuBefore, cpuAfter),
@@ -447,6 +474,7 @@ async function fanoutSuite(
   groups: ClientGroup[],
   mode: "trpc" | "raw",
   tokens: string[],
+  label: string,
 ) {
   const { url } = await server.ready;
   const serverOffset = await server.clockOffset();
@@ -462,7 +490,8 @@ async function fanoutSuite(
         timeoutMs: RATE_SECONDS * 1000 + 30_000,
       }),
     );
-    console.log(`  ${mode} ${rate}/s: p99 ${runs.at(-1)!.latencyMs.p99} ms`);
+    const last = runs.at(-1)!;
+    console.log(`  ${label} ${rate}/s: p99 ${last.latencyMs.p99} ms from schedule, achieved ${last.achievedPerSec}/s`);
   }
   const unthrottled = await fanoutRun(server, serverOffset, groups, {
     rate: null,
@@ -470,7 +499,7 @@ async function fanoutSuite(
     concurrency: 8,
     timeoutMs: 120_000,
   });
-  console.log(`  ${mode} unthrottled: ${unthrottled.deliveredPerSec} deliveries/s`);
+  console.log(`  ${label} unthrottled: ${unthrottled.deliveredPerSec} deliveries/s`);
   await closeClients(groups);
   return {
     subscribers: connect.connected,
@@ -571,101 +600,194 @@ async function resume(server: HelperProcess<ServerReady>, client: ClientGroup, t
 
 // ─── run ─────────────────────────────────────────────────────────────────────
 
+type Fanout = Awaited<ReturnType<typeof fanoutSuite>>;
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message.split("\n")[0]! : String(error));
+
+/** Each rate's p99 (from the schedule) beside the raw broadcast's, for one bus arm. */
+function compareWithRaw(bus: Fanout | null, raw: Fanout | null) {
+  if (!bus || !raw) return null;
+  return RATES.map((rate, i) => {
+    const b = bus.runs[i]!;
+    const r = raw.runs[i]!;
+    return {
+      rate,
+      busP99Ms: b.latencyMs.p99,
+      rawP99Ms: r.latencyMs.p99,
+      p99Ratio: round(b.latencyMs.p99 / r.latencyMs.p99, 2),
+      p99WithinOneAndAHalfTimesRaw: b.latencyMs.p99 <= 1.5 * r.latencyMs.p99,
+      achievedPerSec: { bus: b.achievedPerSec, raw: r.achievedPerSec },
+    };
+  });
+}
+
+const throughputRatio = (bus: Fanout | null, raw: Fanout | null) =>
+  bus && raw ? round(bus.unthrottled.deliveredPerSec / raw.unthrottled.deliveredPerSec, 2) : null;
+
 export async function run(): Promise<void> {
-  // The clients' process holds one socket per subscriber, and so does the server (plus its
-  // database pool and modules): keep the largest test inside the inherited fd limit.
-  const fdLimit = openFileLimit();
-  if (fdLimit < IDLE_SUBSCRIBERS + 500) {
-    throw new Error(
-      `open file limit ${fdLimit} is too low for ${IDLE_SUBSCRIBERS} sockets per process; raise it (ulimit -n ${IDLE_SUBSCRIBERS * 2}) and rerun`,
-    );
+  // A part that fails is recorded with its message and the rest still runs: the run always
+  // ends by writing bench/results/events.json.
+  const failures: Record<string, string> = {};
+  async function section<T>(name: string, body: () => Promise<T>): Promise<T | null> {
+    try {
+      return await body();
+    } catch (error) {
+      failures[name] = errorMessage(error);
+      console.log(`  ${name} FAILED: ${failures[name]}`);
+      return null;
+    }
   }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "sb-bench-events-"));
-  const postgres = await startEmbeddedPostgres({ dataDir, ephemeral: true });
+  const fdLimit = openFileLimit();
+  const loadBefore = os.loadavg();
+  let writer: Awaited<ReturnType<typeof writerCost>> | null = null;
+  let busMemory: Awaited<ReturnType<typeof idleMemory>> | null = null;
+  let rawMemory: Awaited<ReturnType<typeof idleMemory>> | null = null;
+  let busDirect: Fanout | null = null;
+  let busViaTrpc: Fanout | null = null;
+  let raw: Fanout | null = null;
+  let resumed: Awaited<ReturnType<typeof resume>> | null = null;
+  let busStats: Record<string, number> | null = null;
+  let dataDir: string | null = null;
+  let postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
   let db: Database | null = null;
   try {
+    // The clients' process holds one socket per subscriber, and so does the server (plus its
+    // database pool and modules): keep the largest test inside the inherited fd limit.
+    if (fdLimit < IDLE_SUBSCRIBERS + 500) {
+      throw new Error(
+        `open file limit ${fdLimit} is too low for ${IDLE_SUBSCRIBERS} sockets per process; raise it (ulimit -n ${IDLE_SUBSCRIBERS * 2}) and rerun`,
+      );
+    }
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "sb-bench-events-"));
+    postgres = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     postgresPid = Number(readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
-    const loadBefore = os.loadavg();
     await postgres.ensureDatabase("bench_events");
     const databaseUrl = postgres.url("bench_events");
     await migrate(databaseUrl);
-    db = createDatabase(databaseUrl, { poolSize: WRITERS + 4 });
-    const tokens = await createMechanics(db, IDLE_SUBSCRIBERS);
+    const database = createDatabase(databaseUrl, { poolSize: WRITERS + 4 });
+    db = database;
+    const tokens = await createMechanics(database, IDLE_SUBSCRIBERS);
 
     console.log("writer cost…");
-    const writer = await writerCost(db, databaseUrl);
+    writer = await section("writerCost", () => writerCost(database, databaseUrl));
 
     const env = { BENCH_DATABASE_URL: databaseUrl };
     const groups = await startClients(CLIENT_PROCESSES);
+    const busServer = spawnHelper<ServerReady>("bus-server", "events-server.ts", env);
+    const busViaTrpcServer = spawnHelper<ServerReady>("bus-via-trpc-server", "events-server.ts", {
+      ...env,
+      LIVE_DIRECT_FRAMES: "false",
+    });
+    const rawServer = spawnHelper<ServerReady>("raw-server", "events-raw-server.ts");
 
     console.log("idle memory…");
-    const busServer = spawnHelper<ServerReady>("bus-server", "events-server.ts", env);
-    const rawServer = spawnHelper<ServerReady>("raw-server", "events-raw-server.ts");
-    const busMemory = await idleMemory(busServer, groups, "trpc", tokens);
-    const rawMemory = await idleMemory(rawServer, groups, "raw", tokens);
+    busMemory = await section("idleMemory.bus", () => idleMemory(busServer, groups, "trpc", tokens));
+    rawMemory = await section("idleMemory.raw", () => idleMemory(rawServer, groups, "raw", tokens));
 
     console.log("fan-out…");
     const fanoutTokens = tokens.slice(0, FANOUT_SUBSCRIBERS);
-    const bus = await fanoutSuite(busServer, groups, "trpc", fanoutTokens);
-    const raw = await fanoutSuite(rawServer, groups, "raw", fanoutTokens);
+    const fanout = (name: string, server: HelperProcess<ServerReady>, mode: "trpc" | "raw", label: string) =>
+      section(name, async () => {
+        try {
+          return await fanoutSuite(server, groups, mode, fanoutTokens, label);
+        } finally {
+          await closeClients(groups).catch(() => {}); // a failed arm must not leave its clients to the next
+        }
+      });
+    busDirect = await fanout("fanout.busDirectFrames", busServer, "trpc", "bus, direct frames");
+    busViaTrpc = await fanout("fanout.busViaTrpc", busViaTrpcServer, "trpc", "bus, LIVE_DIRECT_FRAMES=false");
+    raw = await fanout("fanout.raw", rawServer, "raw", "raw ws, one buffer");
 
     console.log("resume…");
-    const resumed = await resume(busServer, groups[0]!, tokens[0]!);
-    const busStats = await busServer.request<Record<string, number>>("stats");
-    await stopHelper(busServer, true);
-    await stopHelper(rawServer, true);
-    for (const group of groups) await stopHelper(group.helper);
+    resumed = await section("resume", () => resume(busServer, groups[0]!, tokens[0]!));
+    busStats = await section("busStats", () => busServer.request<Record<string, number>>("stats"));
+    for (const helper of [busServer, busViaTrpcServer, rawServer]) await stopHelper(helper, true).catch(() => {});
+    for (const group of groups) await stopHelper(group.helper).catch(() => {});
+  } catch (error) {
+    failures.setup = errorMessage(error);
+    console.log(`  setup FAILED: ${failures.setup}`);
+  } finally {
+    await Promise.all(helpers.map((h) => h.stop().catch(() => {})));
+    await db?.$disconnect().catch(() => {});
+    await postgres?.stop().catch(() => {});
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    writeResults("events", eventsResults());
+  }
 
-    const comparisons = RATES.map((rate, i) => {
-      const b = bus.runs[i]!;
-      const r = raw.runs[i]!;
-      return {
-        rate,
-        busP99Ms: b.latencyMs.p99,
-        rawP99Ms: r.latencyMs.p99,
-        p99Ratio: round(b.latencyMs.p99 / r.latencyMs.p99, 2),
-        p99WithinOneAndAHalfTimesRaw: b.latencyMs.p99 <= 1.5 * r.latencyMs.p99,
-      };
-    });
-    const throughputRatio = round(bus.unthrottled.deliveredPerSec / raw.unthrottled.deliveredPerSec, 2);
-
-    const pass = (ok: boolean) => (ok ? "pass" : "FAIL");
-    writeResults("events", {
+  function eventsResults() {
+    const direct = compareWithRaw(busDirect, raw);
+    const viaTrpc = compareWithRaw(busViaTrpc, raw);
+    const directRatio = throughputRatio(busDirect, raw);
+    const viaTrpcRatio = throughputRatio(busViaTrpc, raw);
+    const pass = (ok: boolean | null | undefined) =>
+      ok === null || ok === undefined ? "not measured" : ok ? "pass" : "FAIL";
+    return {
+      failures,
       summary: {
+        latencyFrom: "each event's scheduled time (open loop: event k due at t0 + k/rate), in every arm",
         fanoutP99Ms: Object.fromEntries(
-          comparisons.map((c) => [`${c.rate}/s`, { bus: c.busP99Ms, raw: c.rawP99Ms, ratio: c.p99Ratio }]),
+          RATES.map((rate, i) => [
+            `${rate}/s`,
+            {
+              busDirectFrames: direct?.[i]?.busP99Ms ?? busDirect?.runs[i]?.latencyMs.p99 ?? null,
+              busViaTrpc: viaTrpc?.[i]?.busP99Ms ?? busViaTrpc?.runs[i]?.latencyMs.p99 ?? null,
+              raw: raw?.runs[i]?.latencyMs.p99 ?? null,
+              ratioDirectFrames: direct?.[i]?.p99Ratio ?? null,
+              ratioViaTrpc: viaTrpc?.[i]?.p99Ratio ?? null,
+            },
+          ]),
         ),
-        fanoutP99WithinOneAndAHalfTimesRaw: pass(comparisons.every((c) => c.p99WithinOneAndAHalfTimesRaw)),
+        achievedPerSec: Object.fromEntries(
+          RATES.map((rate, i) => [
+            `${rate}/s`,
+            {
+              busDirectFrames: busDirect?.runs[i]?.achievedPerSec ?? null,
+              busViaTrpc: busViaTrpc?.runs[i]?.achievedPerSec ?? null,
+              raw: raw?.runs[i]?.achievedPerSec ?? null,
+            },
+          ]),
+        ),
+        fanoutP99WithinOneAndAHalfTimesRaw: pass(direct?.every((c) => c.p99WithinOneAndAHalfTimesRaw)),
         unthrottledDeliveriesPerSec: {
-          bus: bus.unthrottled.deliveredPerSec,
-          raw: raw.unthrottled.deliveredPerSec,
-          ratio: throughputRatio,
+          busDirectFrames: busDirect?.unthrottled.deliveredPerSec ?? null,
+          busViaTrpc: busViaTrpc?.unthrottled.deliveredPerSec ?? null,
+          raw: raw?.unthrottled.deliveredPerSec ?? null,
+          ratioDirectFrames: directRatio,
+          ratioViaTrpc: viaTrpcRatio,
         },
-        unthrottledThroughputAtLeastHalfOfRaw: pass(throughputRatio >= 0.5),
+        unthrottledThroughputAtLeastHalfOfRaw: pass(directRatio === null ? null : directRatio >= 0.5),
         serverCpuUsPerDelivery: {
-          bus: bus.unthrottled.serverCpuUsPerDelivery,
-          raw: raw.unthrottled.serverCpuUsPerDelivery,
+          busDirectFrames: busDirect?.unthrottled.serverCpuUsPerDelivery ?? null,
+          busViaTrpc: busViaTrpc?.unthrottled.serverCpuUsPerDelivery ?? null,
+          raw: raw?.unthrottled.serverCpuUsPerDelivery ?? null,
         },
-        writerCommitsPerSec: { busOff: writer.busOff.commitsPerSec, busOn: writer.busOn.commitsPerSec },
-        writerCostPercent: writer.costPercent,
-        writerCostUnder20Percent: pass(writer.targets.costUnder20Percent),
-        writerAtLeast1000EventCommitsPerSec: pass(writer.targets.atLeast1000EventCommitsPerSec),
-        writerCommitP99Ms: { busOff: writer.busOff.commitLatencyMs.p99, busOn: writer.busOn.commitLatencyMs.p99 },
-        writerAt1000PerSec: {
+        writerCommitsPerSec: writer && { busOff: writer.busOff.commitsPerSec, busOn: writer.busOn.commitsPerSec },
+        writerCostPercent: writer?.costPercent ?? null,
+        writerCostUnder20Percent: pass(writer?.targets.costUnder20Percent),
+        writerAtLeast1000EventCommitsPerSec: pass(writer?.targets.atLeast1000EventCommitsPerSec),
+        writerCommitP99Ms: writer && {
+          busOff: writer.busOff.commitLatencyMs.p99,
+          busOn: writer.busOn.commitLatencyMs.p99,
+        },
+        writerAt1000PerSec: writer && {
           committedPerSec: {
             busOff: writer.sustained.busOff.committedPerSec,
             busOn: writer.sustained.busOn.committedPerSec,
+          },
+          timeoutsAndFailures: {
+            busOff: writer.sustained.busOff.timeouts + writer.sustained.busOff.failures,
+            busOn: writer.sustained.busOn.timeouts + writer.sustained.busOn.failures,
           },
           commitP99Ms: {
             busOff: writer.sustained.busOff.commitLatencyMs.p99,
             busOn: writer.sustained.busOn.commitLatencyMs.p99,
           },
         },
-        writerCommitP99Under20Ms: pass(writer.targets.commitP99Under20Ms),
-        idleSubscriberKiB: { bus: busMemory.rssPerConnectionKiB, raw: rawMemory.rssPerConnectionKiB },
-        idleSubscriberUnder30KiB: pass(busMemory.rssPerConnectionKiB < 30),
-        resume10kEventsMs: resumed.catchUpMs,
-        resumeLostOrDuplicated: resumed.missing + resumed.duplicates,
+        writerCommitP99Under20Ms: pass(writer?.targets.commitP99Under20Ms),
+        idleSubscriberKiB: { bus: busMemory?.rssPerConnectionKiB ?? null, raw: rawMemory?.rssPerConnectionKiB ?? null },
+        idleSubscriberUnder30KiB: pass(busMemory ? busMemory.rssPerConnectionKiB < 30 : null),
+        resume10kEventsMs: resumed?.catchUpMs ?? null,
+        resumeLostOrDuplicated: resumed ? resumed.missing + resumed.duplicates : null,
       },
       setup: {
         cpus: os.cpus().length,
@@ -677,15 +799,21 @@ export async function run(): Promise<void> {
         note: "each run's `cores.otherOnMachine` is CPU used during it by processes outside this benchmark",
         publishPath:
           "EventBus.publish inside db.$transaction in the server process → outbox row sent with its COMMIT → wake-up → pump → tRPC requests.onBoard over WebSocket",
+        arms: {
+          busDirectFrames: "the server as shipped: live events encoded once and written as finished frames",
+          busViaTrpc: "the same server with LIVE_DIRECT_FRAMES=false: every event through tRPC's loop and JSON encoder",
+          raw: "bare ws: each event encoded once into one Buffer, ws.send(buffer) to every socket",
+        },
       },
       fanout: {
-        bus,
+        busDirectFrames: busDirect,
+        busViaTrpc,
         raw,
-        comparisons,
-        unthrottledThroughputRatio: throughputRatio,
+        comparisons: { busDirectFrames: direct, busViaTrpc: viaTrpc },
+        unthrottledThroughputRatio: { busDirectFrames: directRatio, busViaTrpc: viaTrpcRatio },
         targets: {
-          p99WithinOneAndAHalfTimesRawAtEveryRate: comparisons.every((c) => c.p99WithinOneAndAHalfTimesRaw),
-          unthrottledThroughputAtLeastHalfOfRaw: throughputRatio >= 0.5,
+          p99WithinOneAndAHalfTimesRawAtEveryRate: direct?.every((c) => c.p99WithinOneAndAHalfTimesRaw) ?? null,
+          unthrottledThroughputAtLeastHalfOfRaw: directRatio === null ? null : directRatio >= 0.5,
         },
         busStatsAtEnd: busStats,
       },
@@ -693,14 +821,9 @@ export async function run(): Promise<void> {
       idleMemory: {
         bus: busMemory,
         raw: rawMemory,
-        targets: { under30KiBPerIdleSubscriber: busMemory.rssPerConnectionKiB < 30 },
+        targets: { under30KiBPerIdleSubscriber: busMemory ? busMemory.rssPerConnectionKiB < 30 : null },
       },
       resume: resumed,
-    });
-  } finally {
-    await Promise.all(helpers.map((h) => h.stop().catch(() => {})));
-    await db?.$disconnect();
-    await postgres.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    };
   }
 }

@@ -37,3 +37,73 @@ export function writeResults(name: string, results: Record<string, unknown>): vo
   console.log(JSON.stringify(results, null, 2));
   console.log(`written ${path.relative(process.cwd(), file)}`);
 }
+
+export interface OpenLoopRun {
+  targetPerSec: number;
+  offered: number;
+  completed: number;
+  /** Completed per second, from the first scheduled start to the last completion. */
+  achievedPerSec: number;
+  /** Of the completed, from each one's scheduled start (falling behind counts). */
+  latenciesMs: number[];
+  elapsedMs: number;
+  timeouts: number;
+  failures: number;
+  /** The first few distinct error messages, timeouts and failures alike. */
+  firstErrors: string[];
+}
+
+/**
+ * Open loop: task i is started at t0 + i/rate whatever is still in flight, and its latency runs
+ * from that scheduled time, so a system (or a publisher) that falls behind shows it as latency.
+ * A task that throws is counted — as a timeout when `isTimeout` says so — never rethrown: the
+ * run always ends with the rate it actually achieved.
+ */
+export async function openLoop(
+  options: { ratePerSec: number; durationMs: number; isTimeout?: (error: unknown) => boolean },
+  task: (i: number) => Promise<unknown>,
+): Promise<OpenLoopRun> {
+  const latenciesMs: number[] = [];
+  const firstErrors: string[] = [];
+  let timeouts = 0;
+  let failures = 0;
+  let lastDone = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; ; i++) {
+    const at = started + (i * 1000) / options.ratePerSec;
+    if (at >= started + options.durationMs) break;
+    const wait = at - performance.now();
+    if (wait > 0.5) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      Promise.resolve()
+        .then(() => task(i))
+        .then(
+          () => {
+            lastDone = performance.now();
+            latenciesMs.push(lastDone - at);
+          },
+          (error: unknown) => {
+            if (options.isTimeout?.(error)) timeouts++;
+            else failures++;
+            const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+            if (firstErrors.length < 3 && !firstErrors.includes(message)) firstErrors.push(message);
+          },
+        ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsedMs = performance.now() - started;
+  const activeMs = Math.max(1, (lastDone || performance.now()) - started);
+  return {
+    targetPerSec: options.ratePerSec,
+    offered: inFlight.length,
+    completed: latenciesMs.length,
+    achievedPerSec: Math.round((latenciesMs.length * 10_000) / activeMs) / 10,
+    latenciesMs,
+    elapsedMs,
+    timeouts,
+    failures,
+    firstErrors,
+  };
+}

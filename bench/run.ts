@@ -9,9 +9,16 @@ const only = process.argv[2];
 const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts") && (!only || f.startsWith(only)))
   .sort();
+// A benchmark that throws does not stop the ones after it; the run then exits non-zero.
+let failed = 0;
 for (const file of files) {
   console.log(`\n## ${file}`);
-  const module = (await import(pathToFileURL(path.join(here, file)).href)) as { run(): Promise<void> };
-  await module.run();
+  try {
+    const module = (await import(pathToFileURL(path.join(here, file)).href)) as { run(): Promise<void> };
+    await module.run();
+  } catch (error) {
+    failed++;
+    console.error(`${file} failed:`, error);
+  }
 }
-process.exit(0);
+process.exit(failed ? 1 : 0);

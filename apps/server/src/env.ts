@@ -70,6 +70,8 @@ export const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(3_000),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** Live events written to WebSockets as finished frames, encoded once (false: through tRPC's own loop). */
+  LIVE_DIRECT_FRAMES: flag.default(true),
   /** Proxies in front of the server whose X-Forwarded-For is believed (0: clients connect directly). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /** JSON: other limits for throttling buckets, e.g. {"signUpClient":{"points":50,"seconds":3600}}. */
@@ -116,4 +118,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   return result.data;
+}
+
+/** LIVE_DIRECT_FRAMES alone, for servers started without the whole environment (tests, benchmarks). */
+export function liveDirectFrames(source: NodeJS.ProcessEnv): boolean {
+  return parseEnv({ LIVE_DIRECT_FRAMES: source.LIVE_DIRECT_FRAMES }).LIVE_DIRECT_FRAMES;
 }

@@ -162,6 +162,7 @@ export async function runStart(): Promise<void> {
         dashboardDist: env.DASHBOARD_DIST ?? defaultDashboardDist,
         stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
         trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+        directFrames: env.LIVE_DIRECT_FRAMES,
       },
       { port: env.PORT, host: env.HOST },
     );

@@ -12,7 +12,7 @@ import {
   type Services,
   SessionRevocations,
   tokenFromAuthorizationHeader,
-  wsEncoder,
+  wsHandlerOptions,
 } from "@switchboard/api";
 import { MAX_BATCH_SIZE, MAX_REQUEST_BYTES, UNBATCHED_PROCEDURES } from "@switchboard/api/transport-limits";
 import { checkDrift, poolStats } from "@switchboard/db";
@@ -43,6 +43,12 @@ export interface ServerOptions {
    * would share the balancer's address (and its throttling budget).
    */
   trustedProxyHops?: number;
+  /**
+   * Live events written to WebSockets as finished frames, encoded once for every subscriber
+   * (LIVE_DIRECT_FRAMES; default true). False sends every event through tRPC's own loop and
+   * encoder; the bytes on the wire are the same (packages/api wire-format.ts).
+   */
+  directFrames?: boolean;
 }
 
 export interface RunningServer {
@@ -110,6 +116,7 @@ export async function startServer(
   // The process's services, with this server's own hook: a procedure that met a missing table or
   // column makes it re-check the schema at once (recheckSchemaSoon is hoisted).
   const services: Services = { ...options.services, onSchemaMissing: recheckSchemaSoon };
+  const directFrames = options.directFrames ?? true;
   const revocations = new SessionRevocations(events, log.child({ component: "revocations" }));
   revocations.start();
   const trpcHandler = createHTTPHandler({
@@ -270,8 +277,8 @@ export async function startServer(
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: options.pingMs ?? 30_000, pongWaitMs: 5_000 },
-    // A live event is encoded once for all its subscribers (packages/api wire-format.ts).
-    experimental_encoder: wsEncoder,
+    // A live event is encoded once for all its subscribers, unless direct frames are off (packages/api wire-format.ts).
+    ...wsHandlerOptions(directFrames),
     onError: ({ error, ctx, path }) => logErrorBeforeContext(log, { error, ctx, path }),
     createContext: async ({ info, req, res: socket }) => {
       const token = info.connectionParams?.token;
@@ -295,7 +302,7 @@ export async function startServer(
     }
     wss.handleUpgrade(req, socket, head, (client) => {
       sendInOneWritePerTurn(client, socket);
-      liveSockets.set(client, new LiveSocket(client, socket));
+      liveSockets.set(client, new LiveSocket(client, socket, { directFrames }));
       wss.emit("connection", client, req);
     });
   });

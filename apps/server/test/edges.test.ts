@@ -22,6 +22,7 @@ import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { liveDirectFrames } from "../src/env.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 import { httpClient } from "./clients.ts";
 
@@ -59,6 +60,7 @@ async function startInstance(options: { poolSize?: number; lockTimeoutMs?: numbe
       services: { db, events, log: pino({ level: "silent" }), throttle: new Throttle(throttlePool, smallLimits) },
       databaseUrl: database.url,
       dashboardDist,
+      directFrames: liveDirectFrames(process.env),
     },
     { port: 0, host: "127.0.0.1" },
   );

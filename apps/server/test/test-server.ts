@@ -6,6 +6,7 @@ import path from "node:path";
 import { type AppEventBus, createAppEventBus, type Services } from "@switchboard/api";
 import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import pino from "pino";
+import { liveDirectFrames } from "../src/env.ts";
 import { type RunningServer, type ServerOptions, startServer } from "../src/server.ts";
 
 export interface TestServer {
@@ -35,6 +36,8 @@ export async function startTestServer(
   await events.start();
   const server = await startServer(
     {
+      // CI runs the server tests a second time with LIVE_DIRECT_FRAMES=false (.ci/run).
+      directFrames: liveDirectFrames(process.env),
       ...serverOptions,
       services: { log: pino({ level: "silent" }), ...services, db: database.db, events },
       databaseUrl: database.url,

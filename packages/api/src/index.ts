@@ -36,4 +36,4 @@ export { type Context, createContext, logErrorBeforeContext } from "./trpc.ts";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export { wsEncoder } from "./wire-format.ts";
+export { wsHandlerOptions } from "./wire-format.ts";

@@ -1,7 +1,7 @@
 import { createTestDatabase } from "@switchboard/testing";
 import { expect, it } from "vitest";
 import { CLOSE_FELL_BEHIND, createAppEventBus, liveEvents } from "./live-events.ts";
-import { transformer, wsEncoder } from "./wire-format.ts";
+import { transformer, wsHandlerOptions } from "./wire-format.ts";
 
 it("closes a connection whose send buffer is full with 'fell behind', ending the subscription", async () => {
   const database = await createTestDatabase();
@@ -50,9 +50,10 @@ it("writes live events straight to the socket once tRPC has sent the first, as t
           requestId: `00000000-0000-4000-8000-00000000000${n}`,
         }),
       );
-    // What tRPC's ws adapter does with a yielded event for subscription 7.
+    // Drives the encoder as tRPC's ws adapter does for subscription 7 (the frames themselves are
+    // held to tRPC's real applyWSSHandler in apps/server/test/wire-contract.test.ts).
     const encode = ([id, data]: [string, unknown]) =>
-      wsEncoder.encode({
+      wsHandlerOptions(true).experimental_encoder!.encode({
         id: 7,
         jsonrpc: "2.0",
         result: { type: "data", id, data: transformer.output.serialize({ id, data }) },

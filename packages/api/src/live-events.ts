@@ -28,8 +28,11 @@ export function createAppEventBus(options: Omit<EventBusOptions<AppTopics>, "top
 export interface LiveConnection {
   bufferedAmount(): number;
   close(code: number, reason: string): void;
-  /** Sends a finished text frame, as UTF-8 bytes (live events are written around tRPC's loop: wire-format.ts). */
-  send?(frame: Buffer): void;
+  /**
+   * Sends a finished text frame, as UTF-8 bytes (live events are written around tRPC's loop:
+   * wire-format.ts). Absent when direct frames are off: every event then goes through tRPC.
+   */
+  send?: ((frame: Buffer) => void) | undefined;
   /** Whether the connection is being closed: nothing more is sent on it. */
   closing?(): boolean;
   /** Calls `listener` once the connection has closed (session revocation stops watching it). */
@@ -85,6 +88,12 @@ export interface LiveSocketOptions {
   highWaterBytes?: number;
   /** A frame that has waited here this long means the client is not keeping up: it is closed as fell behind. */
   maxWaitMs?: number;
+  /**
+   * Whether live events may be written to this socket as finished frames, around tRPC's loop
+   * (LIVE_DIRECT_FRAMES; default true). Off, the socket offers no `send` and every event goes
+   * through tRPC.
+   */
+  directFrames?: boolean;
 }
 
 /**
@@ -107,6 +116,8 @@ export class LiveSocket implements LiveConnection {
   private readonly sendNow: (...args: unknown[]) => void;
   private readonly highWaterBytes: number;
   private readonly maxWaitMs: number;
+  /** Sends a finished text frame (LiveConnection.send), only when direct frames are on. */
+  readonly send: ((frame: Buffer) => void) | undefined;
 
   constructor(
     private readonly client: ServerWebSocket,
@@ -118,16 +129,13 @@ export class LiveSocket implements LiveConnection {
     // Every frame tRPC and the direct path send goes through client.send: route it through here.
     this.sendNow = client.send.bind(client);
     client.send = (...args: unknown[]) => this.write(args);
+    this.send = options.directFrames === false ? undefined : (frame) => this.client.send(frame, { binary: false });
     socket.on("drain", () => this.flush());
     socket.on("close", () => this.drop());
   }
 
   bufferedAmount(): number {
     return this.client.bufferedAmount + this.waitingBytes;
-  }
-
-  send(frame: Buffer): void {
-    this.client.send(frame, { binary: false });
   }
 
   closing(): boolean {

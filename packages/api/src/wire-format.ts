@@ -3,6 +3,14 @@
 // construction (packages/events shareMessage), so their superjson form is `{ json: value }`, and
 // their JSON text is cached; the WebSocket encoder splices it into each subscriber's frame.
 // Clients need nothing special: what arrives is exactly what superjson and JSON would produce.
+//
+// This is the one module that knows tRPC's WebSocket frames (`{ id, jsonrpc, result: { type:
+// "data", data, id } }`): the transformer's shortcut, the encoder's splice and the frames written
+// around tRPC's loop are three halves of one trick, so they change together when tRPC does.
+// Everything else uses it through `transformer` (initTRPC), `wsHandlerOptions` (applyWSSHandler)
+// and `directFrames` (a live subscription's socket). LIVE_DIRECT_FRAMES=false turns the trick off
+// (the server passes no encoder and gives sockets no writer), and
+// apps/server/test/wire-contract.test.ts holds both ways to tRPC's real applyWSSHandler, byte for byte.
 import { type BusMessage, type DirectDelivery, isSharedMessage, sharedMessageJson } from "@switchboard/events";
 import { type TrackedEnvelope, tracked } from "@trpc/server";
 import type { Encoder } from "@trpc/server/adapters/ws";
@@ -74,14 +82,15 @@ function sharedFrame(id: unknown, jsonrpc: unknown, eventId: string, message: ob
   if (frame === undefined) {
     const rpc = jsonrpc === undefined ? "" : `,"jsonrpc":${JSON.stringify(jsonrpc)}`;
     const quotedId = JSON.stringify(eventId);
-    const text = `{"id":${JSON.stringify(id)}${rpc},"result":{"type":"data","id":${quotedId},"data":{"json":{"id":${quotedId},"data":${sharedMessageJson(message)}}}}}`;
+    // Key order as tRPC builds the result (type, data, then the tracked id): the same bytes, not just the same JSON.
+    const text = `{"id":${JSON.stringify(id)}${rpc},"result":{"type":"data","data":{"json":{"id":${quotedId},"data":${sharedMessageJson(message)}}},"id":${quotedId}}}`;
     frame = { text, bytes: null };
     byId.set(id, frame);
   }
   return frame;
 }
 
-export const wsEncoder: Encoder = {
+const wsEncoder: Encoder = {
   encode(frame: unknown) {
     const { id, jsonrpc, result } = (frame ?? {}) as DataFrame;
     const shared = result?.type === "data" && result.data?.meta === undefined ? sharedTracked(result.data?.json) : null;
@@ -95,6 +104,15 @@ export const wsEncoder: Encoder = {
     return JSON.parse(data);
   },
 };
+
+/**
+ * What applyWSSHandler needs for the fast path: with direct frames off, nothing (tRPC's own JSON
+ * encoder, one JSON.stringify per subscriber and event); on, the encoder that splices each live
+ * event's cached JSON into the frame and learns every subscription's id for directFrames.
+ */
+export function wsHandlerOptions(directFrames: boolean): { experimental_encoder?: Encoder } {
+  return directFrames ? { experimental_encoder: wsEncoder } : {};
+}
 
 type LiveEnvelope = TrackedEnvelope<BusMessage<unknown>>;
 

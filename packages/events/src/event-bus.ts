@@ -123,7 +123,7 @@ export class EventBus<TTopics extends TopicSchemas> {
   private started = false;
   private stopped = false;
   /** Counters for tests, benchmarks and health. */
-  readonly stats = { delivered: 0, pumps: 0, notifies: 0, slowSubscribersEnded: 0 };
+  readonly stats = { delivered: 0, pumps: 0, notifies: 0, slowSubscribersEnded: 0, sentDirect: 0 };
 
   constructor(private readonly options: EventBusOptions<TTopics>) {
     this.log = options.log ?? pino({ level: "silent" });
@@ -225,6 +225,7 @@ export class EventBus<TTopics extends TopicSchemas> {
       onFellBehind: options.onFellBehind,
       direct: options.direct,
       countFellBehind: () => this.stats.slowSubscribersEnded++,
+      countSentDirect: () => this.stats.sentDirect++,
       begin: () => {
         if (!this.options.topics[topic]) throw new UnknownTopicError(topic);
         let cursor: EventPosition | null = null;

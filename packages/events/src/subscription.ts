@@ -41,6 +41,8 @@ export interface SubscriptionOptions<E> {
   onFellBehind?: (() => void) | undefined;
   /** Counts every subscriber ended for falling behind. */
   countFellBehind: () => void;
+  /** Counts every event written directly (so tests and benchmarks can tell the fast path ran). */
+  countSentDirect?: (() => void) | undefined;
   /** A way around the iterator for live events, when the consumer's transport offers one. */
   direct?: DirectDelivery<E> | undefined;
 }
@@ -187,7 +189,10 @@ export class Subscription<E> implements AsyncGenerator<E, void, unknown> {
     const direct = this.options.direct;
     if (!direct) return { value: delivery.envelope, done: false };
     try {
-      if (direct.send(delivery.envelope)) return SENT;
+      if (direct.send(delivery.envelope)) {
+        this.options.countSentDirect?.();
+        return SENT;
+      }
     } catch {
       // The fan-out goes on for everyone else; this client resumes from the outbox.
       return this.endBehind();
