@@ -79,8 +79,8 @@ export const onboardingStatusSummaries: Record<OnboardingStatus, string> = {
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
 /** A time of day to the second: the stages of one setup are seconds apart. */
-export function formatClock(iso: string): string {
-  return clockFormat.format(new Date(iso));
+export function formatClock(at: Date): string {
+  return clockFormat.format(at);
 }
 
 /** "under 0.1 s", "0.4 s", "12 s", "2 min 5 s". */
@@ -95,7 +95,7 @@ export function formatDuration(ms: number): string {
 /** How long a stage took, once it has both ends. */
 export function stepDurationMs(step: SetupStep): number | null {
   if (!step.startedAt || !step.completedAt) return null;
-  return new Date(step.completedAt).getTime() - new Date(step.startedAt).getTime();
+  return step.completedAt.getTime() - step.startedAt.getTime();
 }
 
 /** The path of one onboarding's own page. */

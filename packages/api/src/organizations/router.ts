@@ -102,7 +102,7 @@ export const organizationsRouter = router({
           },
         });
         await rosterChanged(ctx.events, tx, organizationId, "invitations");
-        return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
+        return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt };
       });
     }),
 
@@ -119,8 +119,8 @@ export const organizationsRouter = router({
       email: invitation.email,
       role: invitation.role,
       invitedBy: invitation.invitedBy?.name ?? null,
-      createdAt: invitation.createdAt.toISOString(),
-      expiresAt: invitation.expiresAt.toISOString(),
+      createdAt: invitation.createdAt,
+      expiresAt: invitation.expiresAt,
       expired: invitationState(invitation) === "expired",
     }));
   }),
@@ -154,7 +154,7 @@ export const organizationsRouter = router({
       email: invitation.email,
       role: invitation.role,
       invitedBy: invitation.invitedBy?.name ?? null,
-      expiresAt: invitation.expiresAt.toISOString(),
+      expiresAt: invitation.expiresAt,
       state: invitationState(invitation),
       forSignedInPerson: invitation.email === ctx.user.email.toLowerCase(),
       alreadyMember: membership !== null,
