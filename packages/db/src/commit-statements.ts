@@ -11,9 +11,9 @@
 // state to the connection's transaction and watches for Prisma's COMMIT on it.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { type DriverTransaction, serializeQueries } from "./serial-transaction.ts";
 
 type DriverAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
-type DriverTransaction = Awaited<ReturnType<DriverAdapter["startTransaction"]>>;
 type SqlQuery = Parameters<DriverTransaction["executeRaw"]>[0];
 
 interface TransactionState {
@@ -72,7 +72,10 @@ export function withCommitStatements<T extends { $transaction: (...args: never[]
 const COMMIT = "COMMIT";
 const ROLLBACK = "ROLLBACK";
 
-/** PrismaPg whose interactive transactions send their atCommit statements with the COMMIT. */
+/**
+ * PrismaPg whose interactive transactions send their atCommit statements with the COMMIT, and
+ * send their queries one at a time (serial-transaction.ts).
+ */
 export class CommitStatementsPg extends PrismaPg {
   override async connect(): Promise<DriverAdapter> {
     const adapter = await super.connect();
@@ -80,6 +83,7 @@ export class CommitStatementsPg extends PrismaPg {
     adapter.startTransaction = async (isolationLevel) => {
       const state = scope.getStore();
       const transaction = await startTransaction(isolationLevel);
+      serializeQueries(transaction);
       if (state && !state.bound) {
         state.bound = true;
         bindCommit(transaction, state);

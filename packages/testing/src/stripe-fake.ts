@@ -44,8 +44,6 @@ export interface StripeFake {
   close(): Promise<void>;
 }
 
-const PRICES: Record<string, number> = { starter: 4900, growth: 14900, enterprise: 49900 };
-
 function parseForm(body: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(body)) out[key] = value;
@@ -101,7 +99,9 @@ export async function startStripeFake(): Promise<StripeFake> {
         client_reference_id: form.client_reference_id ?? null,
         customer_email: form.customer_email ?? null,
         metadata,
-        amount_total: PRICES[metadata.plan ?? ""] ?? Number(form["line_items[0][price_data][unit_amount]"] ?? 0),
+        // What Stripe charges: the price the caller sent, times the quantity.
+        amount_total:
+          Number(form["line_items[0][price_data][unit_amount]"] ?? 0) * Number(form["line_items[0][quantity]"] ?? 1),
         currency: form["line_items[0][price_data][currency]"] ?? "usd",
         created: Math.floor(Date.now() / 1000),
         livemode: false,

@@ -26,7 +26,7 @@ export function ConversationsPanel() {
           <span className="request-status">
             {conversationTypeLabels[conversation.sessionType]} · {conversation._count.messages} messages
           </span>
-          <time dateTime={new Date(conversation.updatedAt).toISOString()}>{formatTime(conversation.updatedAt)}</time>
+          <time dateTime={conversation.updatedAt.toISOString()}>{formatTime(conversation.updatedAt)}</time>
         </>
       )}
     </PersonalList>

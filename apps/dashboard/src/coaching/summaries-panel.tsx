@@ -12,8 +12,7 @@ export function SummariesPanel() {
   const today = latest.data?.today ?? null;
   const week = latest.data?.week ?? null;
   // Asked for, queued, and no summary newer than the request has arrived yet.
-  const waiting =
-    refresh.data?.queued === true && (!today || new Date(today.updatedAt).getTime() < refresh.submittedAt);
+  const waiting = refresh.data?.queued === true && (!today || today.updatedAt.getTime() < refresh.submittedAt);
   const nothingYet = refresh.data?.queued === false;
   return (
     <section aria-labelledby="summaries-heading" className="panel">

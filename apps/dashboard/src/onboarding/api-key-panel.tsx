@@ -28,7 +28,7 @@ export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: 
         </p>
       </>
     );
-  } else if (!apiKey.revealExpiresAt || new Date(apiKey.revealExpiresAt).getTime() <= Date.now()) {
+  } else if (!apiKey.revealExpiresAt || apiKey.revealExpiresAt.getTime() <= Date.now()) {
     body = (
       <>
         <Fingerprint fingerprint={apiKey.fingerprint} />
@@ -40,7 +40,8 @@ export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: 
       <>
         <p>
           You can view this key until{" "}
-          <time dateTime={apiKey.revealExpiresAt}>{formatTime(apiKey.revealExpiresAt)}</time>; we never show it again.
+          <time dateTime={apiKey.revealExpiresAt.toISOString()}>{formatTime(apiKey.revealExpiresAt)}</time>; we never
+          show it again.
         </p>
         <FormError message={revealError} />
         <button

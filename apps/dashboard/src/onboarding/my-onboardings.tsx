@@ -20,7 +20,7 @@ export function MyOnboardings() {
         <>
           <Link href={onboardingPath(session.id)}>{businessNameOf(session.requestData)}</Link>
           <span className="onboarding-status">{onboardingStatusSummaries[session.status]}</span>
-          <time dateTime={new Date(session.createdAt).toISOString()}>{formatTime(session.createdAt)}</time>
+          <time dateTime={session.createdAt.toISOString()}>{formatTime(session.createdAt)}</time>
         </>
       )}
     </PersonalList>

@@ -7,7 +7,7 @@ import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, RadioGroupField, TextField } from "../pages/form-fields.tsx";
 import { navigate } from "../routing/router.tsx";
-import { onboardingPath, type Plan, planOptions } from "./onboarding-labels.ts";
+import { formatPlanPrice, onboardingPath, type Plan, planPriceHint } from "./onboarding-labels.ts";
 
 /** The fields this form shows errors under (the server's field paths). */
 const markedFields = new Set(["businessName", "industry", "email", "phone", "website", "plan"]);
@@ -16,6 +16,12 @@ export function OnboardingForm({ defaultEmail }: { defaultEmail: string }) {
   const utils = trpc.useUtils();
   const formRef = useRef<HTMLFormElement>(null);
   const [leavingForPayment, setLeavingForPayment] = useState(false);
+  const plans = trpc.onboarding.plans.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
+  const planOptions = (plans.data ?? []).map((offer) => ({
+    value: offer.plan,
+    label: offer.name,
+    description: formatPlanPrice(offer),
+  }));
   const start = trpc.onboarding.start.useMutation({
     onSuccess: (result) => {
       void utils.onboarding.mine.invalidate();
@@ -98,7 +104,7 @@ export function OnboardingForm({ defaultEmail }: { defaultEmail: string }) {
         name="plan"
         defaultValue="starter"
         options={planOptions}
-        hint="A one-time price in US dollars."
+        hint={planPriceHint(plans.data ?? [])}
         errors={fieldErrors.plan}
       />
       <button type="submit" disabled={busy}>

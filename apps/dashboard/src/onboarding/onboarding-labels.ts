@@ -12,31 +12,27 @@ export type SetupStep = OnboardingView["steps"][number];
 export type StepName = SetupStep["name"];
 export type StepStatus = SetupStep["status"];
 
-/** The server's PLAN_PRICES_CENTS (packages/api/src/onboarding/start.ts): what Stripe charges. */
-const planPricesCents: Record<Plan, number> = { starter: 4900, growth: 14900, enterprise: 49900 };
+export type PlanOffer = RouterOutputs["onboarding"]["plans"][number];
 
-export const planLabels: Record<Plan, string> = {
-  starter: "Starter",
-  growth: "Growth",
-  enterprise: "Enterprise",
-};
-
-const priceFormat = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  minimumFractionDigits: 0,
-  maximumFractionDigits: 2,
-});
-
-export function planPrice(plan: Plan): string {
-  return priceFormat.format(planPricesCents[plan] / 100);
+/** "$149": the price as the server's plan list gives it (`onboarding.plans`). */
+export function formatPlanPrice(offer: PlanOffer): string {
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: offer.currency.toUpperCase(),
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 2,
+  }).format(offer.priceCents / 100);
 }
 
-export const planOptions = (Object.keys(planLabels) as Plan[]).map((plan) => ({
-  value: plan,
-  label: planLabels[plan],
-  description: planPrice(plan),
-}));
+/** "A one-time price in USD." when every plan on offer is priced alike. */
+export function planPriceHint(offers: readonly PlanOffer[]): string | undefined {
+  const [first] = offers;
+  if (!first || offers.some((offer) => offer.currency !== first.currency || offer.interval !== first.interval)) {
+    return undefined;
+  }
+  const kind = first.interval === "one_time" ? "A one-time price" : "A price";
+  return `${kind} in ${first.currency.toUpperCase()}.`;
+}
 
 export const stepLabels: Record<StepName, string> = {
   verify_payment: "Verify payment",
@@ -83,8 +79,8 @@ export const onboardingStatusSummaries: Record<OnboardingStatus, string> = {
 const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
 
 /** A time of day to the second: the stages of one setup are seconds apart. */
-export function formatClock(iso: string): string {
-  return clockFormat.format(new Date(iso));
+export function formatClock(at: Date): string {
+  return clockFormat.format(at);
 }
 
 /** "under 0.1 s", "0.4 s", "12 s", "2 min 5 s". */
@@ -99,7 +95,7 @@ export function formatDuration(ms: number): string {
 /** How long a stage took, once it has both ends. */
 export function stepDurationMs(step: SetupStep): number | null {
   if (!step.startedAt || !step.completedAt) return null;
-  return new Date(step.completedAt).getTime() - new Date(step.startedAt).getTime();
+  return step.completedAt.getTime() - step.startedAt.getTime();
 }
 
 /** The path of one onboarding's own page. */

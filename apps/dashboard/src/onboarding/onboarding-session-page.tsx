@@ -6,6 +6,7 @@
 // move it forwards.
 import { useEffect, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { withDates } from "../api/event-dates.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
@@ -64,7 +65,7 @@ function useLiveProgress(view: OnboardingView) {
           // The subscription's own position moves on inside wsLink; keeping the query's
           // lastEventId keeps the subscription's input, so it is not restarted.
           utils.onboarding.get.setData({ sessionId }, (current) =>
-            current ? { ...next, lastEventId: current.lastEventId } : current,
+            current ? { ...withDates(next), lastEventId: current.lastEventId } : current,
           );
           if (before?.status !== next.status) void utils.onboarding.mine.invalidate();
         },
@@ -247,13 +248,13 @@ function SessionView({ view }: { view: OnboardingView }) {
         <dl className="facts setup-times">
           <dt>Signed up</dt>
           <dd>
-            <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+            <time dateTime={view.createdAt.toISOString()}>{formatTime(view.createdAt)}</time>
           </dd>
           {view.startedAt && (
             <>
               <dt>Setup started</dt>
               <dd>
-                <time dateTime={view.startedAt}>{formatTime(view.startedAt)}</time>
+                <time dateTime={view.startedAt.toISOString()}>{formatTime(view.startedAt)}</time>
               </dd>
             </>
           )}
@@ -261,7 +262,7 @@ function SessionView({ view }: { view: OnboardingView }) {
             <>
               <dt>Finished</dt>
               <dd>
-                <time dateTime={view.completedAt}>{formatTime(view.completedAt)}</time>
+                <time dateTime={view.completedAt.toISOString()}>{formatTime(view.completedAt)}</time>
               </dd>
             </>
           )}

@@ -35,7 +35,7 @@ function SetupStage({ step }: { step: SetupStep }) {
       key: "started",
       text: (
         <>
-          Started <time dateTime={step.startedAt}>{formatClock(step.startedAt)}</time>
+          Started <time dateTime={step.startedAt.toISOString()}>{formatClock(step.startedAt)}</time>
         </>
       ),
     });

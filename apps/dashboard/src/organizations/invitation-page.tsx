@@ -70,7 +70,8 @@ function Invitation({ token, view, myEmail }: { token: string; view: InvitationV
   } else if (view.state === "expired") {
     body = (
       <p className="form-error">
-        This invitation expired on <time dateTime={view.expiresAt}>{formatTime(view.expiresAt)}</time>. Ask
+        This invitation expired on <time dateTime={view.expiresAt.toISOString()}>{formatTime(view.expiresAt)}</time>.
+        Ask
         {view.invitedBy ? ` ${view.invitedBy}` : " an owner or admin of the organization"} for a new one.
       </p>
     );
@@ -83,7 +84,8 @@ function Invitation({ token, view, myEmail }: { token: string; view: InvitationV
           {view.invitedBy ?? "Someone"} invited you to join {view.organizationName} as {roleInSentence[view.role]}.
         </p>
         <p className="hint">
-          The invitation is valid until <time dateTime={view.expiresAt}>{formatTime(view.expiresAt)}</time>.
+          The invitation is valid until{" "}
+          <time dateTime={view.expiresAt.toISOString()}>{formatTime(view.expiresAt)}</time>.
         </p>
         <FormError message={accept.error ? readAppError(accept.error).message : null} />
         <button type="button" disabled={accept.isPending} onClick={() => accept.mutate({ token })}>

@@ -168,7 +168,7 @@ function roleFrom(value: FormDataEntryValue | string | null): MemberRole {
 
 function InvitePanel({ organization }: { organization: MyOrganization }) {
   const utils = trpc.useUtils();
-  const [created, setCreated] = useState<{ email: string; link: string; expiresAt: string } | null>(null);
+  const [created, setCreated] = useState<{ email: string; link: string; expiresAt: Date } | null>(null);
   const invite = trpc.organizations.invite.useMutation({
     onMutate: () => setCreated(null),
     onSuccess: (result, input) => {
@@ -222,7 +222,7 @@ function InvitePanel({ organization }: { organization: MyOrganization }) {
 }
 
 /** The new invitation's link, shown once: only its hash is stored, so it can't be shown again. */
-function InvitationLinkField({ email, link, expiresAt }: { email: string; link: string; expiresAt: string }) {
+function InvitationLinkField({ email, link, expiresAt }: { email: string; link: string; expiresAt: Date }) {
   const id = useId();
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
   const copyToClipboard = () => {
@@ -252,7 +252,8 @@ function InvitationLinkField({ email, link, expiresAt }: { email: string; link: 
         </div>
         <p className="hint" id={`${id}-note`}>
           We don't send emails: send this link to {email} yourself. It works once, for that email, until{" "}
-          <time dateTime={expiresAt}>{formatTime(expiresAt)}</time>. Copy it now — it is shown only this once.
+          <time dateTime={expiresAt.toISOString()}>{formatTime(expiresAt)}</time>. Copy it now — it is shown only this
+          once.
         </p>
       </div>
       <p className="saved-note" role="status">
@@ -501,7 +502,7 @@ function PendingInvitationItem({
       <span>{roleLabels[invitation.role]}</span>
       <span className="invitation-meta">
         {invitation.expired ? "Expired " : "Expires "}
-        <time dateTime={invitation.expiresAt}>{formatTime(invitation.expiresAt)}</time>
+        <time dateTime={invitation.expiresAt.toISOString()}>{formatTime(invitation.expiresAt)}</time>
         {invitation.invitedBy && ` · invited by ${invitation.invitedBy}`}
       </span>
       <button

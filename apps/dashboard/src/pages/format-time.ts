@@ -2,6 +2,6 @@
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-export function formatTime(date: Date | string): string {
-  return timeFormat.format(new Date(date));
+export function formatTime(date: Date): string {
+  return timeFormat.format(date);
 }

@@ -60,7 +60,8 @@ export function visibleCards(pages: readonly (readonly BoardCard[])[], live: Liv
 
 /** The server's order: created_at descending, then id descending. */
 function newestFirst(a: BoardCard, b: BoardCard): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  const age = b.createdAt.getTime() - a.createdAt.getTime();
+  if (age !== 0) return age;
   if (a.requestId !== b.requestId) return a.requestId < b.requestId ? 1 : -1;
   return 0;
 }

@@ -20,7 +20,7 @@ export function RecentRequests() {
         <>
           <Link href={requestPath(request.requestId)}>{request.vehicle}</Link>
           <span className="request-status">{statusSummary(request.status, request.mechanicName)}</span>
-          <time dateTime={request.createdAt}>{formatTime(request.createdAt)}</time>
+          <time dateTime={request.createdAt.toISOString()}>{formatTime(request.createdAt)}</time>
         </>
       )}
     </PersonalList>

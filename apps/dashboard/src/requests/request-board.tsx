@@ -4,6 +4,7 @@
 import { skipToken, useMutation } from "@tanstack/react-query";
 import { useId, useMemo, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { withDates } from "../api/event-dates.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
@@ -95,7 +96,7 @@ export function RequestBoard() {
         resync: () => void utils.requests.board.invalidate().then(() => setLive(afterResync)),
         event: (change) => {
           const shown = shownIds.current;
-          setLive((current) => applyBoardChange(current, change, shown));
+          setLive((current) => applyBoardChange(current, withDates(change), shown));
         },
       }),
     },
@@ -173,7 +174,7 @@ function BoardCardItem({ card, isNew, accepting, disabled, onAccept }: BoardCard
       <p className="concern">{card.concern}</p>
       <p className="request-card-meta">
         {card.customerName} · {sessionTypeLabels[card.sessionType]} · {planLabels[card.plan]} plan ·{" "}
-        <time dateTime={card.createdAt}>{formatTime(card.createdAt)}</time>
+        <time dateTime={card.createdAt.toISOString()}>{formatTime(card.createdAt)}</time>
       </p>
       <button type="button" onClick={onAccept} disabled={disabled} aria-describedby={titleId}>
         {accepting ? "Accepting…" : "Accept"}

@@ -40,7 +40,7 @@ export function applyStatusChange(view: RequestView | undefined, change: StatusC
     ...view,
     status: change.status,
     mechanicName: change.mechanicName ?? view.mechanicName,
-    acceptedAt: change.status === "accepted" ? change.at : view.acceptedAt,
+    acceptedAt: change.status === "accepted" ? new Date(change.at) : view.acceptedAt,
   };
 }
 
@@ -183,7 +183,7 @@ function MechanicSessionView({ view }: { view: RequestView }) {
           {view.acceptedAt && (
             <>
               {" "}
-              · accepted <time dateTime={view.acceptedAt}>{formatTime(view.acceptedAt)}</time>
+              · accepted <time dateTime={view.acceptedAt.toISOString()}>{formatTime(view.acceptedAt)}</time>
             </>
           )}
         </p>
@@ -229,7 +229,7 @@ function RequestDetails({
         <dd>{planLabels[view.plan]}</dd>
         <dt>Sent</dt>
         <dd>
-          <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+          <time dateTime={view.createdAt.toISOString()}>{formatTime(view.createdAt)}</time>
         </dd>
       </dl>
     </section>

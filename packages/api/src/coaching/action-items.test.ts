@@ -160,7 +160,7 @@ describe("action items for their owner", () => {
 
     const done = await as(cara).coaching.actionItems.complete.mutate({ actionItemId: second.id });
     expect(done.status).toBe("done");
-    expect(Date.parse(done.completedAt!)).toBeGreaterThan(0);
+    expect(done.completedAt!.getTime()).toBeGreaterThan(0);
     expect(await as(cara).coaching.actionItems.complete.mutate({ actionItemId: second.id })).toEqual(done);
     const third = await as(cara).coaching.actionItems.create.mutate({ title: "Update the docs" });
 

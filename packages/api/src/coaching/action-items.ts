@@ -5,6 +5,7 @@
 import type { Database, Prisma, Transaction } from "@switchboard/db";
 import { zodResponseFormat } from "@switchboard/integrations";
 import { appError } from "../errors.ts";
+import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { todayOf } from "./calendar.ts";
@@ -36,8 +37,8 @@ export function actionItemViewOf(row: ActionItemRow) {
     goalId: row.goalId,
     goalTitle: row.goal?.title ?? null,
     conversationId: row.conversationId,
-    completedAt: row.completedAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt,
+    createdAt: row.createdAt,
   };
 }
 
@@ -67,7 +68,7 @@ async function publishItem(
   change: "created" | "updated",
   item: ActionItemView,
 ) {
-  await events.publish(tx, "coaching.updates", userId, { kind: "action_item", change, item });
+  await events.publish(tx, "coaching.updates", userId, { kind: "action_item", change, item: eventFormOf(item) });
 }
 
 export interface ActionItemChanges {

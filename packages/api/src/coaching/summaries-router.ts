@@ -1,11 +1,7 @@
-// coaching.summaries and coaching.onUpdates: the caller's summaries, and the live feed of their
-// action items and summaries (scope: their own user id, so nobody can follow anyone else's).
-import { lastEventIdSchema } from "@switchboard/events";
+// coaching.summaries: the caller's summaries (summaries.ts); they arrive live on coaching.onUpdates.
 import { requireOpenAI } from "../ai/require-openai.ts";
 import { appError } from "../errors.ts";
-import { liveEvents } from "../live-events.ts";
 import { authedProcedure, router } from "../trpc.ts";
-import { z } from "../validation-messages.ts";
 import { dayBounds, todayOf } from "./calendar.ts";
 import { enqueueDailySummary } from "./jobs.ts";
 import { latestSummaries } from "./summaries.ts";
@@ -36,10 +32,3 @@ export const summariesRouter = router({
     return { day, queued: true };
   }),
 });
-
-/** Live changes to the caller's action items and summaries. */
-export const onCoachingUpdates = authedProcedure
-  .input(z.strictObject({ lastEventId: lastEventIdSchema }))
-  .subscription(({ ctx, input, signal }) =>
-    liveEvents(ctx, "coaching.updates", ctx.user.id, { lastEventId: input.lastEventId, signal }),
-  );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TestAccount } from "../../test/accounts.ts";
 import { errorOf } from "../../test/api-client.ts";
 import { type CoachingJobsHarness, startCoachingJobsHarness } from "../../test/coaching-jobs.ts";
+import { eventFormOf } from "../event-payload.ts";
 import { enqueueDailySummary, sweepSummaries } from "./jobs.ts";
 import { weekStartOf } from "./summaries.ts";
 
@@ -200,7 +201,7 @@ describe("weekly summaries", () => {
       weekStart,
       summary: weekly[0]!.summary,
       messageCount: 3,
-      updatedAt: weekly[0]!.updatedAt.toISOString(),
+      updatedAt: weekly[0]!.updatedAt,
     });
     expect(latest.today).toBeNull();
     expect(latest.lastEventId).toMatch(/^\d+\.\d+$/);
@@ -247,7 +248,8 @@ describe("today's summary on demand", () => {
       messageCount: 1,
       summary: `You talked about ${marker}.`,
     });
-    expect(received).toEqual([{ kind: "daily_summary", summary: latest.today }]);
+    // The event carries the same view, its instants as ISO strings (event-payload.ts).
+    expect(received).toEqual([{ kind: "daily_summary", summary: eventFormOf(latest.today) }]);
     controller.abort();
     // Wake the generators so they see the abort: one more event each.
     await h.api({ token: eve.token }).coaching.actionItems.create.mutate({ title: "wake" });

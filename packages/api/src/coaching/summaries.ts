@@ -6,6 +6,7 @@
 // transaction.
 import type { DailySummary, Database, WeeklySummary } from "@switchboard/db";
 import { trimHistory } from "../ai/token-budget.ts";
+import { eventFormOf } from "../event-payload.ts";
 import { dayBounds, knownProfileZones, todayOf } from "./calendar.ts";
 import type { CoachingJobDeps } from "./job-deps.ts";
 import { recordCompletionUsage } from "./usage.ts";
@@ -37,7 +38,7 @@ export function dailySummaryViewOf(row: DailySummary) {
     day: isoDay(row.day),
     summary: row.summary,
     messageCount: row.messageCount,
-    updatedAt: row.updatedAt.toISOString(),
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -47,7 +48,7 @@ export function weeklySummaryViewOf(row: WeeklySummary) {
     weekStart: isoDay(row.weekStart),
     summary: row.summary,
     messageCount: row.messageCount,
-    updatedAt: row.updatedAt.toISOString(),
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -139,7 +140,10 @@ export async function summarizeDay(
       create: { userId, day: dateOf(day), summary, messageCount: messages.length },
       update: { summary, messageCount: messages.length },
     });
-    await events.publish(tx, "coaching.updates", userId, { kind: "daily_summary", summary: dailySummaryViewOf(row) });
+    await events.publish(tx, "coaching.updates", userId, {
+      kind: "daily_summary",
+      summary: eventFormOf(dailySummaryViewOf(row)),
+    });
   });
   return "written";
 }
@@ -197,7 +201,10 @@ export async function summarizeWeek(
       create: { userId, weekStart: start, summary, messageCount },
       update: { summary, messageCount },
     });
-    await events.publish(tx, "coaching.updates", userId, { kind: "weekly_summary", summary: weeklySummaryViewOf(row) });
+    await events.publish(tx, "coaching.updates", userId, {
+      kind: "weekly_summary",
+      summary: eventFormOf(weeklySummaryViewOf(row)),
+    });
   });
   return "written";
 }

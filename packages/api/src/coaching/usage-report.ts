@@ -4,8 +4,6 @@
 // one GROUP BY with grouping sets (per day, per kind, overall), so the page costs one round trip
 // however many events there are, and a day without events is a row of zeros, not a gap.
 import type { Database, UsageKind } from "@switchboard/db";
-import { authedProcedure, router } from "../trpc.ts";
-import { z } from "../validation-messages.ts";
 import { zoneOf } from "./calendar.ts";
 
 interface UsageRow {
@@ -87,16 +85,3 @@ export async function dailyUsage(db: Database, userId: string, days: number) {
       .sort((a, b) => b.estimatedCostUsd - a.estimatedCostUsd || b.calls - a.calls || a.kind.localeCompare(b.kind)),
   };
 }
-
-export const usageRouter = router({
-  /** The last `days` days (today included) in the caller's time zone, oldest first. */
-  daily: authedProcedure
-    .input(
-      z
-        .strictObject({
-          days: z.number().int({ error: "Use a whole number of days from 1 to 90." }).min(1).max(90).default(30),
-        })
-        .default({ days: 30 }),
-    )
-    .query(({ ctx, input }) => dailyUsage(ctx.db, ctx.user.id, input.days)),
-});

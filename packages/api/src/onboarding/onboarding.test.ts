@@ -91,7 +91,7 @@ function setup(options: Parameters<typeof pipelineDeps>[0] = {}) {
     onboarding: runtime,
     ai: { openai: null, sessionIdleMs: 60_000, secrets: deps.secrets },
   });
-  return { deps, runner, as: (account: TestAccount) => api({ token: account.token }) };
+  return { deps, runner, as: (account: TestAccount) => api({ token: account.token }), anonymous: () => api() };
 }
 
 const business = {
@@ -129,6 +129,32 @@ async function settled(runner: OnboardingRunner, sessionId: string) {
 
 const stepsOf = (sessionId: string) =>
   database.db.onboardingStep.findMany({ where: { sessionId }, orderBy: { position: "asc" } });
+
+describe("onboarding plans", () => {
+  it("lists every plan with its price for anyone, and Stripe charges the listed price", async () => {
+    const { as, anonymous } = setup();
+    const plans = await anonymous().onboarding.plans.query();
+    const includes = [
+      "An organization with you as its owner",
+      "A website assistant agent, ready to configure",
+      "An API key for server-to-server calls",
+    ];
+    expect(plans).toEqual([
+      { plan: "starter", name: "Starter", priceCents: 4900, currency: "usd", interval: "one_time", includes },
+      { plan: "growth", name: "Growth", priceCents: 14900, currency: "usd", interval: "one_time", includes },
+      { plan: "enterprise", name: "Enterprise", priceCents: 49900, currency: "usd", interval: "one_time", includes },
+    ]);
+
+    for (const offer of plans) {
+      const started = await as(await newOwner()).onboarding.start.mutate({ ...business, plan: offer.plan });
+      const checkout = [...stripe.sessions.values()].find((s) => s.client_reference_id === started.sessionId)!;
+      expect({ amount: checkout.amount_total, currency: checkout.currency }).toEqual({
+        amount: offer.priceCents,
+        currency: offer.currency,
+      });
+    }
+  });
+});
 
 describe("onboarding pipeline", () => {
   it("takes a paid business through every stage once, live, and reveals its API key once", async () => {

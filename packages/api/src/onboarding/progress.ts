@@ -1,11 +1,10 @@
 // Reading one onboarding session as its owner sees it, and publishing that view.
 import type { Database, Transaction } from "@switchboard/db";
+import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
-import type { OnboardingProgress } from "./topics.ts";
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-export async function readProgress(db: Database | Transaction, sessionId: string): Promise<OnboardingProgress | null> {
+/** One session's progress as its owner sees it (instants as Date; its event form is the topic's payload). */
+export async function readProgress(db: Database | Transaction, sessionId: string) {
   const session = await db.onboardingSession.findUnique({
     where: { id: sessionId },
     include: {
@@ -30,8 +29,8 @@ export async function readProgress(db: Database | Transaction, sessionId: string
       optional: step.name === "research",
       status: step.status,
       attempts: step.attempts,
-      startedAt: iso(step.startedAt),
-      completedAt: iso(step.completedAt),
+      startedAt: step.startedAt,
+      completedAt: step.completedAt,
       error: step.error,
       skipReason: step.skipReason,
     })),
@@ -48,18 +47,18 @@ export async function readProgress(db: Database | Transaction, sessionId: string
     apiKey: session.apiKey
       ? {
           fingerprint: session.apiKey.fingerprint,
-          revealExpiresAt: iso(session.apiKey.revealExpiresAt),
+          revealExpiresAt: session.apiKey.revealExpiresAt,
           revealed: session.apiKey.revealedAt !== null,
         }
       : null,
-    createdAt: session.createdAt.toISOString(),
-    startedAt: iso(session.startedAt),
-    completedAt: iso(session.completedAt),
+    createdAt: session.createdAt,
+    startedAt: session.startedAt,
+    completedAt: session.completedAt,
   };
 }
 
 /** Publishes the session's progress as it stands inside `tx` (so the event matches the commit). */
 export async function publishProgress(tx: Transaction, events: AppEventBus, sessionId: string): Promise<void> {
   const progress = await readProgress(tx, sessionId);
-  if (progress) await events.publish(tx, "onboarding.progress", sessionId, progress);
+  if (progress) await events.publish(tx, "onboarding.progress", sessionId, eventFormOf(progress));
 }

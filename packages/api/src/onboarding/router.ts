@@ -2,10 +2,11 @@ import { lastEventIdSchema } from "@switchboard/events";
 import { appError } from "../errors.ts";
 import { liveEvents } from "../live-events.ts";
 import type { OnboardingRuntime } from "../services.ts";
-import { adminProcedure, authedProcedure, router } from "../trpc.ts";
+import { adminProcedure, authedProcedure, publicProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
 import { completeOnboarding, ownedProgress, retryOnboarding, revealApiKey } from "./lifecycle.ts";
 import { listOpenSyncs } from "./pending-syncs.ts";
+import { listPlans } from "./plans.ts";
 import { onboardingInput, startOnboarding } from "./start.ts";
 
 const sessionInput = z.strictObject({ sessionId: z.uuid({ error: "This sign-up link is not valid." }) });
@@ -17,6 +18,9 @@ function runtimeOf(ctx: { onboarding: OnboardingRuntime | null }): OnboardingRun
 }
 
 export const onboardingRouter = router({
+  /** The plans on offer with their prices: public, so a sign-up page can show them before sign-in. */
+  plans: publicProcedure.query(() => listPlans()),
+
   /** A business's details; returns the Stripe checkout URL when payments are configured. */
   start: authedProcedure
     .input(onboardingInput)

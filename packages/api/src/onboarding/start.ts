@@ -9,10 +9,9 @@ import type { AppEventBus } from "../live-events.ts";
 import type { OnboardingRuntime } from "../services.ts";
 import { z } from "../validation-messages.ts";
 import { classifyFailure } from "./failures.ts";
+import { PLAN_CURRENCY, planInput, planPriceCents } from "./plans.ts";
 import { publishProgress } from "./progress.ts";
 import { STEP_ORDER } from "./steps.ts";
-
-export const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
 
 export const onboardingInput = z.strictObject({
   businessName: text({ max: 120, min: 2, tooShort: "Enter your business name." }),
@@ -28,7 +27,7 @@ export const onboardingInput = z.strictObject({
     .max(300)
     .nullish()
     .transform((value) => value ?? null),
-  plan: z.enum(["starter", "growth", "enterprise"]),
+  plan: planInput,
 });
 
 export type OnboardingRequest = z.output<typeof onboardingInput>;
@@ -58,8 +57,8 @@ export async function startOnboarding(
             {
               quantity: 1,
               price_data: {
-                currency: "usd",
-                unit_amount: PLAN_PRICES_CENTS[request.plan],
+                currency: PLAN_CURRENCY,
+                unit_amount: planPriceCents(request.plan),
                 product_data: { name: `Switchboard ${request.plan} plan` },
               },
             },

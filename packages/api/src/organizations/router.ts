@@ -101,7 +101,7 @@ export const organizationsRouter = router({
           },
         });
         await rosterChanged(ctx.events, tx, organizationId, "invitations");
-        return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt.toISOString() };
+        return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt };
       });
     }),
 
@@ -118,8 +118,8 @@ export const organizationsRouter = router({
       email: invitation.email,
       role: invitation.role,
       invitedBy: invitation.invitedBy?.name ?? null,
-      createdAt: invitation.createdAt.toISOString(),
-      expiresAt: invitation.expiresAt.toISOString(),
+      createdAt: invitation.createdAt,
+      expiresAt: invitation.expiresAt,
       expired: invitationState(invitation) === "expired",
     }));
   }),
@@ -153,7 +153,7 @@ export const organizationsRouter = router({
       email: invitation.email,
       role: invitation.role,
       invitedBy: invitation.invitedBy?.name ?? null,
-      expiresAt: invitation.expiresAt.toISOString(),
+      expiresAt: invitation.expiresAt,
       state: invitationState(invitation),
       forSignedInPerson: invitation.email === ctx.user.email.toLowerCase(),
       alreadyMember: membership !== null,

@@ -59,7 +59,7 @@ export async function listBoard(db: Database, input: z.infer<typeof boardInput>)
       const intake = row.session.intake;
       return {
         requestId: row.id,
-        createdAt: row.createdAt.toISOString(),
+        createdAt: row.createdAt,
         customerName: row.customer.name,
         vehicle: { make: intake.vehicleMake, model: intake.vehicleModel, year: intake.vehicleYear },
         concern: intake.concern,

@@ -50,8 +50,8 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
     status: request.status,
     sessionId: request.sessionId,
     sessionStatus: request.session.status,
-    createdAt: request.createdAt.toISOString(),
-    acceptedAt: request.acceptedAt?.toISOString() ?? null,
+    createdAt: request.createdAt,
+    acceptedAt: request.acceptedAt,
     mechanicName: request.mechanic?.displayName ?? null,
     vehicle: { make: intake.vehicleMake, model: intake.vehicleModel, year: intake.vehicleYear },
     concern: intake.concern,
@@ -77,7 +77,7 @@ export async function listCustomerRequests(db: Database, customerId: string) {
   return rows.map((row) => ({
     requestId: row.id,
     status: row.status,
-    createdAt: row.createdAt.toISOString(),
+    createdAt: row.createdAt,
     mechanicName: row.mechanic?.displayName ?? null,
     vehicle: `${row.session.intake.vehicleYear} ${row.session.intake.vehicleMake} ${row.session.intake.vehicleModel}`,
   }));
