@@ -167,9 +167,9 @@ describe("memory retrieval", () => {
     expect((await index.search(owner.id, query, 10)).map((m) => m.messageId)).toContain(late.id);
   });
 
-  // The p99 < 25 ms target is the benchmark's to prove on a quiet machine (measured alone: p50 ≈ 4 ms,
-  // p99 ≈ 10 ms); inside the parallel test suite the CPU is shared, so this guards the median.
-  it("finds the top 10 of 10,000 memories in a few milliseconds once warm", async () => {
+  // How fast (the p99 < 25 ms target) is `pnpm bench coaching`'s to measure; this proves the answer
+  // is right at that size: exactly the ten most similar of 10,000, best first.
+  it("finds exactly the top 10 of 10,000 memories, best first", async () => {
     const heavy = await newAccount("heavy");
     const conversation = await database.db.conversation.create({ data: { userId: heavy.id, title: "Many" } });
     const random = () => {
@@ -192,18 +192,25 @@ describe("memory retrieval", () => {
                        for ${EMBEDDING_DIMENSIONS * 4})
       FROM inserted`;
     const index = new MemoryIndex(database.db);
-    await index.search(heavy.id, random(), 10, { minScore: -1 });
-    const timings: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const started = performance.now();
-      const found = await index.search(heavy.id, random(), 10, { minScore: -1 });
-      timings.push(performance.now() - started);
-      expect(found).toHaveLength(10);
+    const rows = await database.db.message.findMany({
+      where: { conversationId: conversation.id },
+      select: { id: true, content: true },
+    });
+    const rowOf = new Map(rows.map((row) => [row.id, Number(row.content.split(" ")[1])]));
+    const similarity = (query: Float32Array, row: number) => {
+      let dot = 0;
+      for (let d = 0; d < EMBEDDING_DIMENSIONS; d++) dot += query[d]! * vectors[row * EMBEDDING_DIMENSIONS + d]!;
+      return dot;
+    };
+    for (let trial = 0; trial < 5; trial++) {
+      const query = random();
+      const scores = Array.from({ length: 10_000 }, (_, row) => similarity(query, row));
+      const expected = Array.from({ length: 10_000 }, (_, row) => row)
+        .sort((a, b) => scores[b]! - scores[a]!)
+        .slice(0, 10);
+      const found = await index.search(heavy.id, query, 10, { minScore: -1 });
+      expect(found.map((memory) => rowOf.get(memory.messageId))).toEqual(expected);
     }
-    timings.sort((a, b) => a - b);
-    const p50 = timings[100]!;
-    const p99 = timings[Math.floor(timings.length * 0.99)]!;
-    expect(p50, `p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`).toBeLessThan(25);
     await database.db.conversation.delete({ where: { id: conversation.id } });
   });
 
