@@ -134,7 +134,7 @@ export async function startServer(
       }
       return retryAfter > 0 ? { headers: { "retry-after": String(retryAfter) } } : {};
     },
-    // Errors before any context (an unreadable body, a batch too large) go to this request's log.
+    // Errors before any context (a batch too large, a context that could not be made) go to this request's log.
     onError: ({ req, error, ctx, path }) =>
       logErrorBeforeContext((req as { log?: Logger }).log ?? log, { error, ctx, path }),
     createContext: ({ req }) =>

@@ -6,11 +6,11 @@
 // costs each instance a read of the outbox, so wake-ups are bounded by 1000 / intervalMs per
 // second and instance, whatever the commit rate; the pump reads what they announce in batches.
 import type pg from "pg";
-import type { Logger } from "pino";
+import type { BusLog } from "./bus-log.ts";
 
 export interface CommitNotifierOptions {
   pool: pg.Pool;
-  log: Logger;
+  log: BusLog;
   notify: { channel: string; payload: string };
   /** The local wake-up, called once per wake-up. */
   onCommitted: () => void;

@@ -12,8 +12,8 @@ import { randomUUID } from "node:crypto";
 import { atCommit, type Transaction } from "@switchboard/db";
 import { type TrackedEnvelope, tracked } from "@trpc/server";
 import pg from "pg";
-import pino, { type Logger } from "pino";
 import type { z } from "zod";
+import { type BusLog, quiet } from "./bus-log.ts";
 import { CommitNotifier } from "./commit-notifier.ts";
 import { comparePositions, type EventPosition, formatEventId, parseEventId, START_POSITION } from "./event-position.ts";
 import { HandOut } from "./hand-out.ts";
@@ -45,7 +45,8 @@ export type BusMessage<TPayload> =
 export interface EventBusOptions<TTopics extends TopicSchemas> {
   databaseUrl: string;
   topics: TTopics;
-  log?: Logger;
+  /** The process's logger (the bus only warns and informs); left out, the bus logs nothing. */
+  log?: BusLog;
   /** NOTIFY channel shared by every instance on the database. */
   channel?: string;
   /** Safety-net poll of the outbox, for wake-ups lost with a dropped connection or a crashed publisher. */
@@ -103,7 +104,7 @@ const MAX_WAITING_DELIVERIES = 100_000;
 export class EventBus<TTopics extends TopicSchemas> {
   readonly instanceId = randomUUID();
   private readonly pool: pg.Pool;
-  private readonly log: Logger;
+  private readonly log: BusLog;
   private readonly channel: string;
   private readonly listener: ListenConnection;
   private readonly notifier: CommitNotifier;
@@ -126,7 +127,7 @@ export class EventBus<TTopics extends TopicSchemas> {
   readonly stats = { delivered: 0, pumps: 0, notifies: 0, slowSubscribersEnded: 0, sentDirect: 0 };
 
   constructor(private readonly options: EventBusOptions<TTopics>) {
-    this.log = options.log ?? pino({ level: "silent" });
+    this.log = options.log ?? quiet;
     this.channel = options.channel ?? "switchboard_events";
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
     this.pool.on("error", (error) => this.log.warn({ err: error }, "event bus pool connection error"));

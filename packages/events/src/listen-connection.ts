@@ -2,12 +2,12 @@
 // reports a wake-up, because notifications sent while it was down are lost (PostgreSQL queues
 // nothing for a disconnected listener): the outbox, re-read after every reconnect, is the truth.
 import pg from "pg";
-import type { Logger } from "pino";
+import type { BusLog } from "./bus-log.ts";
 
 export interface ListenConnectionOptions {
   databaseUrl: string;
   channel: string;
-  log: Logger;
+  log: BusLog;
   onWake: () => void;
   /**
    * Notifications with this payload came from this process, whose pump was already woken
