@@ -1,4 +1,6 @@
-// Creating and dropping throwaway databases on the test PostgreSQL server.
+// Creating and dropping throwaway databases on a PostgreSQL server (the test runs' template and
+// its clones). It lives here, below @switchboard/testing, so db's own tests can make databases
+// without depending on the testing package, which depends on db.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
@@ -58,4 +60,25 @@ export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string)
   // Clones first, the template last (a template cannot be dropped while cloned from).
   names.sort((a, b) => Number(a.endsWith("_template")) - Number(b.endsWith("_template")));
   for (const name of names) await dropDatabase(serverUrl, name);
+}
+
+export interface ThrowawayDatabase {
+  name: string;
+  url: string;
+  /** Drops the database (closing whatever connections are still open to it). */
+  drop(): Promise<void>;
+}
+
+/**
+ * Clones `template` into a new database named after the run's template, so the run's teardown
+ * (`dropDatabasesWithPrefix`) finds it. `template0` gives an empty database.
+ */
+export async function createThrowawayDatabase(
+  serverUrl: string,
+  runTemplate: string,
+  template: string = runTemplate,
+): Promise<ThrowawayDatabase> {
+  const name = `${runTemplate.replace(/_template$/, "")}_${randomBytes(4).toString("hex")}`;
+  const url = await cloneDatabase(serverUrl, template, name);
+  return { name, url, drop: () => dropDatabase(serverUrl, name) };
 }
