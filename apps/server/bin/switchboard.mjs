@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// `switchboard start`: runs the TypeScript sources with tsx's loader in this same process, so
-// the workspace needs no build step for the server and signals reach the server directly.
-import { register } from "node:module";
-
-register("tsx/esm", import.meta.url);
-await import("../src/cli.ts");
+// `switchboard start`: runs the built server (dist/, from `pnpm build`) in this same process, so
+// signals reach the server directly. `pnpm dev` runs the sources instead.
+await import("../dist/cli.js");
