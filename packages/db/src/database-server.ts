@@ -26,7 +26,7 @@ async function withAdmin<T>(serverUrl: string, run: (client: pg.Client) => Promi
 }
 
 /** Clones the template; retries while another clone of the same template is in progress. */
-export async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
+async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
   await withAdmin(serverUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -44,7 +44,7 @@ export async function cloneDatabase(serverUrl: string, template: string, name: s
   return databaseUrlFor(serverUrl, name);
 }
 
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await withAdmin(serverUrl, (client) =>
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
   );

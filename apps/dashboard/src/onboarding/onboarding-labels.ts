@@ -15,7 +15,7 @@ export type StepStatus = SetupStep["status"];
 /** The server's PLAN_PRICES_CENTS (packages/api/src/onboarding/start.ts): what Stripe charges. */
 const planPricesCents: Record<Plan, number> = { starter: 4900, growth: 14900, enterprise: 49900 };
 
-export const planLabels: Record<Plan, string> = {
+const planLabels: Record<Plan, string> = {
   starter: "Starter",
   growth: "Growth",
   enterprise: "Enterprise",
@@ -28,7 +28,7 @@ const priceFormat = new Intl.NumberFormat("en-US", {
   maximumFractionDigits: 2,
 });
 
-export function planPrice(plan: Plan): string {
+function planPrice(plan: Plan): string {
   return priceFormat.format(planPricesCents[plan] / 100);
 }
 

@@ -21,7 +21,7 @@ export interface CoachingJobDeps {
   log: pino.Logger;
 }
 
-export const COACHING_TASKS = {
+const COACHING_TASKS = {
   sweepSummaries: "coaching:sweep-summaries",
   dailySummary: "coaching:daily-summary",
   weeklySummary: "coaching:weekly-summary",

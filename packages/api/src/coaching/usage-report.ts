@@ -22,7 +22,7 @@ interface UsageRow {
   p50LatencyMs: number | null;
 }
 
-export async function dailyUsage(db: Database, userId: string, days: number) {
+async function dailyUsage(db: Database, userId: string, days: number) {
   const timezone = await zoneOf(db, userId);
   // Sums are cast to float8: counts and bigint sums would arrive as BigInt and numeric as
   // Decimal; both are exact as JS numbers at any volume one person can reach. The range is

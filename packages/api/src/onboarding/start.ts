@@ -12,7 +12,7 @@ import { STEP_ORDER } from "./pipeline.ts";
 import { publishProgress } from "./progress.ts";
 import type { OnboardingRuntime } from "./runtime.ts";
 
-export const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
+const PLAN_PRICES_CENTS = { starter: 4900, growth: 14900, enterprise: 49900 } as const;
 
 export const onboardingInput = z.strictObject({
   businessName: text({ max: 120, min: 2, tooShort: "Enter your business name." }),

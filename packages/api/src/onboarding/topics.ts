@@ -3,7 +3,7 @@
 import { OnboardingStatus, OnboardingStepName, OnboardingStepStatus, PaymentStatus } from "@switchboard/db";
 import { z } from "zod";
 
-export const onboardingStepView = z.object({
+const onboardingStepView = z.object({
   name: z.enum(OnboardingStepName),
   position: z.number().int(),
   /** The research step runs only when a research service is configured. */
@@ -16,7 +16,7 @@ export const onboardingStepView = z.object({
   skipReason: z.string().nullable(),
 });
 
-export const onboardingProgress = z.object({
+const onboardingProgress = z.object({
   sessionId: z.uuid(),
   status: z.enum(OnboardingStatus),
   currentStep: z.enum(OnboardingStepName).nullable(),
