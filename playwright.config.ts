@@ -1,11 +1,13 @@
-// End-to-end tests: the real server (which serves the built dashboard) in Debian's Chromium.
-// `pnpm test:e2e` builds the dashboard first; the server starts its own embedded PostgreSQL
-// in a fresh directory per run, or uses DATABASE_URL when it is set.
+// End-to-end tests: the built server (plain node, dist/), which serves the built dashboard, in
+// Debian's Chromium. `pnpm test:e2e` builds both first (turbo, cached) and makes sure there is a
+// Chromium (scripts/ensure-browser.ts); the server starts its own embedded PostgreSQL in a fresh
+// directory per run, or uses DATABASE_URL when it is set.
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { systemChromiumPath } from "./scripts/browser-choice.ts";
 
 const port = 4173;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -15,7 +17,7 @@ const openAIFakePort = 4180;
 
 // The system Chromium when there is one (CI, our machines); otherwise Playwright's own build,
 // on a developer machine that has installed it.
-const systemChromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const systemChromium = systemChromiumPath(process.env);
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 
 // Playwright loads this file in the runner and again in every worker; the runner picks the
@@ -74,7 +76,9 @@ export default defineConfig({
       gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
     {
-      command: "pnpm --filter @switchboard/server start",
+      // node itself, not a pnpm script: Playwright's SIGTERM reaches the server, and no package
+      // manager reports the stopped process as a failed command.
+      command: "node apps/server/bin/switchboard.mjs start",
       url: `${baseURL}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,

@@ -32,10 +32,14 @@ const QUESTION = "When are you open?";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function startFakeProcess(): Promise<{ baseURL: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "openai-fake-process.ts")], {
-    env: { ...process.env, OPENAI_FAKE_TOKEN_DELAY_MS: "20", OPENAI_FAKE_REPLY: REPLY },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", path.join(here, "openai-fake-process.ts")],
+    {
+      env: { ...process.env, OPENAI_FAKE_TOKEN_DELAY_MS: "20", OPENAI_FAKE_REPLY: REPLY },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const ready = JSON.parse(line) as { baseURL: string };

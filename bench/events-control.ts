@@ -92,7 +92,7 @@ export class HelperProcess<TReady extends Record<string, unknown> = Record<strin
     options: { env?: Record<string, string>; nodeFlags?: string[] } = {},
   ) {
     this.process = fork(script, [], {
-      execArgv: ["--import", tsxLoader, ...(options.nodeFlags ?? [])],
+      execArgv: ["--conditions=source", "--import", tsxLoader, ...(options.nodeFlags ?? [])],
       env: { ...process.env, ...options.env },
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -21,7 +21,7 @@ const headerPaths = [".authorization", ".cookie", '["set-cookie"]', '["x-api-key
   ["req.headers", "res.headers", "headers", "*.headers"].map((holder) => `${holder}${header}`),
 );
 
-export const redactedPaths: readonly string[] = [...headerPaths, ...secretFieldPaths];
+const redactedPaths: readonly string[] = [...headerPaths, ...secretFieldPaths];
 
 export function createLogger(
   level: string,

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, "../src/cli.ts");
-// One process (node with tsx's loader), so signals reach the server itself.
+// One process (node with tsx's loader, workspace packages from their sources), so signals reach
+// the server itself.
 const tsxLoader = import.meta.resolve("tsx");
 
 export interface ChildServer {
@@ -20,7 +21,7 @@ export interface ChildServer {
 export function startChildServer(env: Record<string, string | undefined>): ChildServer {
   const baseEnv = { ...process.env };
   delete baseEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", tsxLoader, cli, "start"], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", tsxLoader, cli, "start"], {
     env: { ...baseEnv, PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

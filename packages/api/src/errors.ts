@@ -160,7 +160,7 @@ const appCodeForTrpcCode: Partial<Record<TRPCCode, AppErrorCode>> = {
 };
 
 /** A field path as a person would name it: "vehicle.year" → "year", "config.systemPrompt" → "system prompt". */
-export function fieldLabel(path: string): string {
+function fieldLabel(path: string): string {
   const named = path.split(".").filter((segment) => !/^\d+$/.test(segment));
   const last = named.at(-1) ?? path;
   return last

@@ -15,7 +15,7 @@ const multiLineControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Whether PostgreSQL can store the string, and it carries no invisible control characters. */
-export function isStorableText(value: string, multiline = false): boolean {
+function isStorableText(value: string, multiline = false): boolean {
   // The lib target predates String.prototype.isWellFormed; this is its definition.
   return !loneSurrogate.test(value) && !(multiline ? multiLineControls : singleLineControls).test(value);
 }
@@ -58,7 +58,7 @@ export function text({ max, min = 0, trim = true, multiline = false, tooLong, to
 export const multilineText = (options: Omit<TextOptions, "multiline">) => text({ ...options, multiline: true });
 
 /** The years a calendar date or an instant may fall in: wide enough for anything real, all storable. */
-export const YEAR_RANGE = { min: 1900, max: 2200 } as const;
+const YEAR_RANGE = { min: 1900, max: 2200 } as const;
 
 const yearInRange = (year: number) => year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
 const outOfRangeMessage = `Use a date between the years ${YEAR_RANGE.min} and ${YEAR_RANGE.max}.`;
@@ -77,67 +77,6 @@ export function instant(error = "Use a date and time like 2026-12-01T09:30:00Z."
     .datetime({ offset: true, error })
     .transform((value) => new Date(value))
     .refine((date) => yearInRange(date.getUTCFullYear()), { error: outOfRangeMessage });
-}
-
-export interface JsonBounds {
-  /** Nesting depth: 1 is a flat object or list of scalars. */
-  maxDepth: number;
-  /** Keys of one object, or items of one list. */
-  maxEntries: number;
-  /** The whole value as JSON text, in UTF-16 code units. */
-  maxLength: number;
-  /** The longest key or string value. */
-  maxStringLength: number;
-}
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/**
- * Why a value is not bounded JSON, in words for the person, or null when it is. Walked with an
- * explicit stack (never recursion), so no input can exhaust the call stack here.
- */
-export function jsonProblem(value: unknown, bounds: JsonBounds): string | null {
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  let length = 0;
-  const stringOk = (entry: string) => {
-    length += entry.length + 2;
-    return entry.length <= bounds.maxStringLength && isStorableText(entry, true);
-  };
-  while (pending.length > 0) {
-    const { value: current, depth } = pending.pop() as { value: unknown; depth: number };
-    if (length > bounds.maxLength) return "This is too large.";
-    if (current === null || typeof current === "boolean") length += 5;
-    else if (typeof current === "number") {
-      if (!Number.isFinite(current)) return "Numbers here must be ordinary numbers.";
-      length += 24;
-    } else if (typeof current === "string") {
-      if (!stringOk(current)) return "A value here is too long or has hidden or unsupported characters.";
-    } else if (typeof current === "object") {
-      if (depth >= bounds.maxDepth) return "This is nested too deeply.";
-      const isList = Array.isArray(current);
-      if (!isList && Object.getPrototypeOf(current) !== Object.prototype && Object.getPrototypeOf(current) !== null)
-        return "This should be plain data.";
-      const entries = isList ? (current as unknown[]) : Object.entries(current as object);
-      if (entries.length > bounds.maxEntries) return `Use at most ${bounds.maxEntries} entries here.`;
-      for (const entry of entries) {
-        if (isList) pending.push({ value: entry, depth: depth + 1 });
-        else {
-          const [key, inner] = entry as [string, unknown];
-          if (!stringOk(key)) return "A name here is too long or has hidden or unsupported characters.";
-          pending.push({ value: inner, depth: depth + 1 });
-        }
-      }
-    } else return "This should be plain data.";
-  }
-  return length > bounds.maxLength ? "This is too large." : null;
-}
-
-/** Any JSON value within the bounds (for open data stored as jsonb). */
-export function boundedJson(bounds: JsonBounds) {
-  return z.unknown().superRefine((value, ctx) => {
-    const problem = value === undefined ? "This field is required." : jsonProblem(value, bounds);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }) as unknown as z.ZodType<JsonValue>;
 }
 
 /**

@@ -88,7 +88,7 @@ export interface BackgroundJobDeps {
  * the worker that runs them. Every periodic job lives here, so the worker always runs; with AI
  * off only the tasks that need the model are left out (said once in the log).
  */
-export function backgroundJobs(deps: BackgroundJobDeps, queue: JobQueue): { taskList: TaskList; cron: CronItem[] } {
+function backgroundJobs(deps: BackgroundJobDeps, queue: JobQueue): { taskList: TaskList; cron: CronItem[] } {
   const products = [
     {
       taskList: requestTaskList({

@@ -9,7 +9,7 @@ import { organizationTopics } from "./organizations/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 import { directFrames } from "./wire-format.ts";
 
-export const appTopics = {
+const appTopics = {
   ...authTopics,
   ...requestTopics,
   ...onboardingTopics,
@@ -83,7 +83,7 @@ interface SocketStream {
   on(event: "drain" | "close", listener: () => void): unknown;
 }
 
-export interface LiveSocketOptions {
+interface LiveSocketOptions {
   /** Bytes the TCP socket may hold unsent before further frames wait here instead. */
   highWaterBytes?: number;
   /** A frame that has waited here this long means the client is not keeping up: it is closed as fell behind. */

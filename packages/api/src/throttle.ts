@@ -55,7 +55,7 @@ function inWords(seconds: number): string {
   return `${Math.ceil(minutes / 60)} hours`;
 }
 
-export function rateLimitedError(bucket: ThrottleBucket, retryAfterSeconds: number) {
+function rateLimitedError(bucket: ThrottleBucket, retryAfterSeconds: number) {
   return appError(
     "RATE_LIMITED",
     `${waitingMessage[bucket]} Please wait ${inWords(retryAfterSeconds)} and try again.`,

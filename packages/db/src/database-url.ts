@@ -5,7 +5,7 @@ import { startEmbeddedPostgres } from "./embedded.ts";
 import { repoRoot } from "./schema-model.ts";
 
 export const defaultDataDir = path.join(repoRoot, ".data");
-export const EMBEDDED_DATABASE_NAME = "switchboard";
+const EMBEDDED_DATABASE_NAME = "switchboard";
 
 /** A DATABASE_URL this project cannot honour; the message says why and what to do instead. */
 export class UnsupportedDatabaseUrlError extends Error {

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../test/test-database.ts";
 import { UnsupportedDatabaseUrlError } from "./database-url.ts";
 import { checkDrift, formatDriftReport } from "./drift.ts";
 import { checksumOf, readMigrationFiles } from "./migrate.ts";

@@ -43,7 +43,7 @@ import {
   type ReferentialAction,
 } from "./schema-model.ts";
 
-export type DifferenceKind =
+type DifferenceKind =
   | "migration-pending"
   | "migration-failed"
   | "migration-edited"
@@ -215,7 +215,7 @@ function describeIndex(index: Pick<ExpectedIndex, "columns" | "descending" | "un
 type Introspection = Awaited<ReturnType<typeof introspect>>;
 
 /** Compares a live database with the expected schema; pure given the introspection. */
-export function compareSchema(expected: ExpectedSchema, actual: Introspection): Difference[] {
+function compareSchema(expected: ExpectedSchema, actual: Introspection): Difference[] {
   const differences: Difference[] = [];
   const add = (kind: DifferenceKind, object: string, message: string, sql: string | null) =>
     differences.push({ kind, object, message, sql });
@@ -477,7 +477,7 @@ const historyKinds = new Set<DifferenceKind>([
  * after it was applied (the checksum `pnpm db:migrate` would refuse) and what is applied but
  * has no folder here.
  */
-export function compareHistory(files: MigrationFile[], applied: AppliedMigration[] | null): Difference[] {
+function compareHistory(files: MigrationFile[], applied: AppliedMigration[] | null): Difference[] {
   const differences: Difference[] = [];
   const records = (applied ?? []).filter((r) => !r.rolledBackAt);
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -532,7 +532,7 @@ export function compareHistory(files: MigrationFile[], applied: AppliedMigration
 
 const pendingFix = "Run `pnpm db:migrate` to apply the pending migrations, then `pnpm db:check`.";
 
-export function fixFor(differences: Difference[], pending: string[]): string | null {
+function fixFor(differences: Difference[], pending: string[]): string | null {
   const history = differences.filter((d) => historyKinds.has(d.kind));
   const names = (kind: DifferenceKind) => history.filter((d) => d.kind === kind).map((d) => d.object);
   const steps: string[] = [];
@@ -569,7 +569,7 @@ export function fixFor(differences: Difference[], pending: string[]): string | n
 }
 
 /** Every difference's SQL, in report order; null when the fix is a command, not SQL. */
-export function fixSqlFor(differences: Difference[]): string | null {
+function fixSqlFor(differences: Difference[]): string | null {
   if (!differences.length || differences.some((d) => historyKinds.has(d.kind))) return null;
   return differences.flatMap((d) => (d.sql ? [d.sql] : [])).join("\n");
 }

@@ -7,6 +7,13 @@ export {
   type Transaction,
 } from "./client.ts";
 export { atCommit, NotASwitchboardTransactionError } from "./commit-statements.ts";
+export {
+  createThrowawayDatabase,
+  databaseUrlFor,
+  dropDatabasesWithPrefix,
+  runPrefix,
+  type ThrowawayDatabase,
+} from "./database-server.ts";
 export { type DatabaseLocation, defaultDataDir, locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 export { checkDrift, type Difference, type DriftReport, formatDriftReport } from "./drift.ts";
 export { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "./embedded.ts";

@@ -1,9 +1,9 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createEmptyTestDatabase } from "@switchboard/testing";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { createEmptyTestDatabase } from "../test/test-database.ts";
 import { locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 import { checkDrift } from "./drift.ts";
 import { MigrationError, migrate, migrationsDir, readMigrationFiles } from "./migrate.ts";

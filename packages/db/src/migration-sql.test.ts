@@ -1,6 +1,6 @@
-import { createEmptyTestDatabase } from "@switchboard/testing";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { createEmptyTestDatabase } from "../test/test-database.ts";
 import { checkDrift } from "./drift.ts";
 import { renderSchemaSql } from "./migration-sql.ts";
 import { loadExpectedSchema } from "./schema-model.ts";

@@ -16,7 +16,7 @@ export interface ExpectedColumn {
   default: string | null;
 }
 
-export interface ExpectedForeignKey {
+interface ExpectedForeignKey {
   name: string;
   columns: string[];
   referencedTable: string;
@@ -117,7 +117,7 @@ export const sqlOnlyPath = path.join(repoRoot, "prisma/sql-only.json");
 const MAX_IDENTIFIER = 63;
 
 /** Prisma's default constraint name: `<table>_<columns>_<suffix>`, truncated to PostgreSQL's limit. */
-export function constraintName(table: string, columns: string[], suffix: string): string {
+function constraintName(table: string, columns: string[], suffix: string): string {
   const base = [table, ...columns].join("_");
   return `${base.slice(0, MAX_IDENTIFIER - suffix.length - 1)}_${suffix}`;
 }

@@ -1,5 +1,5 @@
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../test/test-database.ts";
 import { createDatabase } from "./client.ts";
 import { verifyPassword } from "./password.ts";
 import { DEMO_ACCOUNTS, seedDemoData } from "./seed.ts";

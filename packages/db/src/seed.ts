@@ -171,7 +171,7 @@ export function formatDemoAccountsMarkdown(): string {
 }
 
 /** Where the generated table sits in README.md. */
-export const README_DEMO_ACCOUNTS_MARKERS = {
+const README_DEMO_ACCOUNTS_MARKERS = {
   start: "<!-- demo-accounts: generated from packages/db/src/seed.ts by `pnpm db:readme` -->",
   end: "<!-- /demo-accounts -->",
 } as const;

@@ -5,10 +5,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type EmbeddedPostgresServer, migrate, startEmbeddedPostgres } from "@switchboard/db";
+import {
+  databaseUrlFor,
+  dropDatabasesWithPrefix,
+  type EmbeddedPostgresServer,
+  migrate,
+  runPrefix,
+  startEmbeddedPostgres,
+} from "@switchboard/db";
 import type { TestProject } from "vitest/node";
 import "./provided-context.ts";
-import { databaseUrlFor, dropDatabasesWithPrefix, runPrefix } from "./database-server.ts";
 
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgresServer | null = null;

@@ -1,4 +1,3 @@
-export { cloneDatabase, databaseUrlFor, dropDatabase } from "./database-server.ts";
 export {
   countFakeTokens,
   type FakeChatMessage,

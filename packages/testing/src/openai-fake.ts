@@ -20,7 +20,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface FakeChatContentPart {
+interface FakeChatContentPart {
   type: string;
   text?: string;
   [key: string]: unknown;
@@ -33,7 +33,7 @@ export interface FakeChatMessage {
   [key: string]: unknown;
 }
 
-export interface FakeJsonSchemaFormat {
+interface FakeJsonSchemaFormat {
   name: string;
   description?: string;
   schema?: Record<string, unknown>;

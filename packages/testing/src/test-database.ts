@@ -1,8 +1,6 @@
 // A fresh, migrated database for one test file: `const { db } = await createTestDatabase()`.
-import { randomBytes } from "node:crypto";
-import { createDatabase, type Database } from "@switchboard/db";
+import { createDatabase, createThrowawayDatabase, type Database } from "@switchboard/db";
 import { inject } from "vitest";
-import { cloneDatabase, dropDatabase } from "./database-server.ts";
 import "./provided-context.ts";
 
 export interface TestDatabase {
@@ -15,25 +13,19 @@ export interface TestDatabase {
 
 /** Creates an empty database (no migrations) on the test server, for migration tests. */
 export async function createEmptyTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const serverUrl = inject("testServerUrl");
-  const name = `${inject("testTemplateDatabase").replace(/_template$/, "")}_${randomBytes(4).toString("hex")}`;
-  const url = await cloneDatabase(serverUrl, "template0", name);
-  return { name, url, drop: () => dropDatabase(serverUrl, name) };
+  return createThrowawayDatabase(inject("testServerUrl"), inject("testTemplateDatabase"), "template0");
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = inject("testServerUrl");
-  const template = inject("testTemplateDatabase");
-  const name = `${template.replace(/_template$/, "")}_${randomBytes(4).toString("hex")}`;
-  const url = await cloneDatabase(serverUrl, template, name);
-  const db = createDatabase(url, { poolSize: 20 });
+  const throwaway = await createThrowawayDatabase(inject("testServerUrl"), inject("testTemplateDatabase"));
+  const db = createDatabase(throwaway.url, { poolSize: 20 });
   return {
-    name,
-    url,
+    name: throwaway.name,
+    url: throwaway.url,
     db,
     async drop() {
       await db.$disconnect();
-      await dropDatabase(serverUrl, name);
+      await throwaway.drop();
     },
   };
 }

@@ -99,7 +99,7 @@ function numberOf(text: string): number {
 }
 
 /** Domains one per line or separated by commas. */
-export function splitDomains(text: string): string[] {
+function splitDomains(text: string): string[] {
   return text
     .split(/[\n,]/)
     .map((domain) => domain.trim())

@@ -21,7 +21,7 @@ export interface ChatBubble {
 }
 
 /** What a chat subscription sends: the API's stream message, as far as the page reads it. */
-export type ReplyMessage = { type: "chunk"; text: string } | ({ type: "done"; content: string } & ReplyStats);
+type ReplyMessage = { type: "chunk"; text: string } | ({ type: "done"; content: string } & ReplyStats);
 
 /** Starts one reply's subscription (e.g. `utils.client.coaching.send.subscribe(input, handlers)`). */
 export type ReplySubscription = (handlers: {

@@ -5,7 +5,7 @@ import { idFromPath, itemPath } from "../routing/item-paths.ts";
 export type Goal = RouterOutputs["coaching"]["goals"]["list"][number];
 export type GoalStatus = Goal["status"];
 export type GoalCategory = Goal["category"];
-export type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
+type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
 export type ConversationType = ConversationSummary["sessionType"];
 
 export const coachingPath = "/coaching";

@@ -6,7 +6,7 @@ import { invitationTokenFromPath } from "./organization-labels.ts";
 
 const storageKey = "switchboard:invitation-path";
 
-export const invitationSignInNotice =
+const invitationSignInNotice =
   "Sign in to accept your invitation. New to Switchboard? Create an account with the email the invitation was sent to, and you'll come back here.";
 
 /** Signed out on an invitation link: keeps the link for after sign-up, and says why to sign in. */

@@ -27,7 +27,7 @@ export function organizationIdFromMembersPath(pathname: string): string | null {
   }
 }
 
-export function invitationPath(token: string): string {
+function invitationPath(token: string): string {
   return itemPath(invitationsPath, token);
 }
 

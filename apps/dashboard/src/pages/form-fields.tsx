@@ -82,7 +82,7 @@ export function TextAreaField({ label, name, hint, errors, ...textarea }: TextAr
   );
 }
 
-export interface FieldOption {
+interface FieldOption {
   value: string;
   label: string;
 }

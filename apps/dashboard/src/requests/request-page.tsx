@@ -22,7 +22,7 @@ import {
 
 type RequestView = RouterOutputs["requests"]["get"];
 
-export interface StatusChange {
+interface StatusChange {
   requestId: string;
   status: RequestStatus;
   mechanicName: string | null;
@@ -33,7 +33,7 @@ export interface StatusChange {
  * A live status event applied to what the page shows. Only a pending request changes; its
  * later states are final, so a replayed or late event can never move it back.
  */
-export function applyStatusChange(view: RequestView | undefined, change: StatusChange): RequestView | undefined {
+function applyStatusChange(view: RequestView | undefined, change: StatusChange): RequestView | undefined {
   if (!view || view.requestId !== change.requestId || view.status !== "pending") return view;
   if (change.status === "pending") return view;
   return {

@@ -12,7 +12,7 @@ export const TEST_PANEL_DOMAIN = "switchboard-test-panel";
 
 const chatNotFound = () => appError("NOT_FOUND", "This chat doesn't exist or has ended. Start a new one.");
 
-export function hostOf(origin: string | null): string | null {
+function hostOf(origin: string | null): string | null {
   if (!origin) return null;
   try {
     return new URL(origin).hostname.toLowerCase();

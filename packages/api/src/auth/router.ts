@@ -12,13 +12,13 @@ const email = z
   .max(254)
   .pipe(z.email({ error: "Enter a valid email address." }));
 
-export const signUpInput = z.strictObject({
+const signUpInput = z.strictObject({
   email,
   password: z.string().min(10, { error: "Use at least 10 characters for your password." }).max(200),
   name: text({ max: 100, min: 1, tooShort: "Enter your name." }),
 });
 
-export const signInInput = z.strictObject({
+const signInInput = z.strictObject({
   email,
   password: z.string().min(1, { error: "Enter your password." }).max(200),
 });

@@ -12,7 +12,7 @@ import { todayOf } from "./calendar.ts";
 import type { CoachingJobDeps } from "./job-deps.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
-export const EXTRACTION_MODEL = "gpt-4o-mini";
+const EXTRACTION_MODEL = "gpt-4o-mini";
 /** Messages of the conversation, up to the reply, the model reads to find action items. */
 const EXTRACTION_CONTEXT_MESSAGES = 12;
 const EXTRACTION_MESSAGE_CHARS = 2000;
@@ -28,7 +28,7 @@ type ActionItemRow = Prisma.ActionItemGetPayload<{ include: typeof withGoal }>;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 const dateOf = (day: string) => new Date(`${day}T00:00:00Z`);
 
-export function actionItemViewOf(row: ActionItemRow) {
+function actionItemViewOf(row: ActionItemRow) {
   return {
     id: row.id,
     title: row.title,
@@ -149,7 +149,7 @@ export async function deleteActionItem(db: Database, events: AppEventBus, userId
 }
 
 /** What the model must answer (OpenAI structured outputs, strict JSON schema from this zod schema). */
-export const extractedActionItems = z.object({
+const extractedActionItems = z.object({
   items: z.array(
     z.object({
       title: z.string().describe("A short imperative action, e.g. 'Draft the CTO job description'."),

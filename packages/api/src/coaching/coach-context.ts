@@ -4,7 +4,7 @@
 // sees stable instructions first and the most specific context closest to the conversation.
 import type { BusinessProfile, ChatRole, Goal, Profile } from "@switchboard/db";
 
-export const COACH_PERSONA = [
+const COACH_PERSONA = [
   "You are a thoughtful business and leadership coach.",
   "Ask one good question at a time, tie advice to the person's goals and situation,",
   "and end with a concrete next step when it helps. Be warm and concise.",

@@ -16,7 +16,7 @@ import { enqueueActionItemExtraction } from "./jobs.ts";
 import { memoryIndexFor } from "./memory.ts";
 import { recordUsage } from "./usage.ts";
 
-export const COACH_MODEL = "gpt-4o-mini";
+const COACH_MODEL = "gpt-4o-mini";
 const COACH_TEMPERATURE = 0.7;
 const COACH_MAX_TOKENS = 800;
 const RECENT_MESSAGES = 40;

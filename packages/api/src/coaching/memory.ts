@@ -35,7 +35,7 @@ import { recordUsage } from "./usage.ts";
 export const EMBEDDING_MODEL = "text-embedding-3-small";
 export const EMBEDDING_DIMENSIONS = 256;
 /** Below this cosine similarity a past message is not "relevant" and is not sent to the coach. */
-export const MIN_SIMILARITY = 0.2;
+const MIN_SIMILARITY = 0.2;
 /** Embedding inputs are cut to this many characters (well below the model's 8,191-token limit). */
 const MAX_EMBED_CHARS = 8000;
 const DEFAULT_MAX_CACHED_FLOATS = 32 * 1024 * 1024;

@@ -11,12 +11,12 @@ import { dayBounds, knownProfileZones, todayOf } from "./calendar.ts";
 import type { CoachingJobDeps } from "./job-deps.ts";
 import { recordCompletionUsage } from "./usage.ts";
 
-export const SUMMARY_MODEL = "gpt-4o-mini";
+const SUMMARY_MODEL = "gpt-4o-mini";
 const SUMMARY_TEMPERATURE = 0.3;
 const SUMMARY_MAX_TOKENS = 500;
 const MESSAGE_CHARS = 1500;
 /** How far back the hourly sweep looks for days and weeks without an up-to-date summary. */
-export const SWEEP_LOOKBACK_DAYS = 14;
+const SWEEP_LOOKBACK_DAYS = 14;
 /** Bounds one sweep's work; whatever is left is found by the next one. */
 const SWEEP_MAX_JOBS = 5000;
 
@@ -32,7 +32,7 @@ export function weekStartOf(day: string): string {
   return isoDay(date);
 }
 
-export function dailySummaryViewOf(row: DailySummary) {
+function dailySummaryViewOf(row: DailySummary) {
   return {
     id: row.id,
     day: isoDay(row.day),
@@ -42,7 +42,7 @@ export function dailySummaryViewOf(row: DailySummary) {
   };
 }
 
-export function weeklySummaryViewOf(row: WeeklySummary) {
+function weeklySummaryViewOf(row: WeeklySummary) {
   return {
     id: row.id,
     weekStart: isoDay(row.weekStart),

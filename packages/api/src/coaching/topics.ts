@@ -2,7 +2,7 @@
 // it). Each carries the whole changed thing, so a client applies it without refetching.
 import { z } from "zod";
 
-export const actionItemView = z.object({
+const actionItemView = z.object({
   id: z.uuid(),
   title: z.string(),
   dueDate: z.iso.date().nullable(),
@@ -14,7 +14,7 @@ export const actionItemView = z.object({
   createdAt: z.iso.datetime(),
 });
 
-export const dailySummaryView = z.object({
+const dailySummaryView = z.object({
   id: z.uuid(),
   /** The person's calendar day, in their profile's time zone. */
   day: z.iso.date(),
@@ -23,7 +23,7 @@ export const dailySummaryView = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-export const weeklySummaryView = z.object({
+const weeklySummaryView = z.object({
   id: z.uuid(),
   /** The Monday the week starts on. */
   weekStart: z.iso.date(),

@@ -23,7 +23,7 @@ function priceOf(model: string): [number, number] | null {
   return family ? PRICES_PER_MILLION[family]! : null;
 }
 
-export function estimateCostUsd(model: string, promptTokens: number, completionTokens: number): number | null {
+function estimateCostUsd(model: string, promptTokens: number, completionTokens: number): number | null {
   const price = priceOf(model);
   if (!price) return null;
   return (promptTokens * price[0] + completionTokens * price[1]) / 1_000_000;

@@ -27,7 +27,7 @@ export function newApiKey() {
 }
 
 /** The SecretBox context: a reveal ciphertext opens only on the key row it was made for. */
-export const revealContext = (apiKeyId: string) => `api_keys.reveal_ciphertext:${apiKeyId}`;
+const revealContext = (apiKeyId: string) => `api_keys.reveal_ciphertext:${apiKeyId}`;
 
 /** The reveal ciphertext stored on the key row. */
 export function sealForReveal(secret: string, revealToken: string, secrets: SecretBox, apiKeyId: string): string {

@@ -11,7 +11,7 @@ import { ResearchServiceError } from "@switchboard/integrations";
 import Stripe from "stripe";
 import { causeChain } from "../errors.ts";
 
-export type FailureKind = "transient" | "permanent";
+type FailureKind = "transient" | "permanent";
 
 export interface OnboardingFailure {
   /** transient → retried with backoff; permanent → step and session fail. */
@@ -72,7 +72,7 @@ function permanent(code: string, message: string, action: string): OnboardingFai
   return { kind: "permanent", code, message, action };
 }
 
-export const UNEXPECTED_FAILURE: OnboardingFailure = permanent(
+const UNEXPECTED_FAILURE: OnboardingFailure = permanent(
   "unexpected",
   "Something unexpected went wrong on our side.",
   `Press Retry. If it happens again, ${SUPPORT}.`,

@@ -18,7 +18,7 @@ interface Deps {
 const notFound = () => appError("NOT_FOUND", "We couldn't find that sign-up.");
 
 /** The owner's session or NOT_FOUND (another person's session id reveals nothing). */
-export async function ownedSession(db: Database, userId: string, sessionId: string) {
+async function ownedSession(db: Database, userId: string, sessionId: string) {
   const session = await db.onboardingSession.findFirst({ where: { id: sessionId, userId } });
   if (!session) throw notFound();
   return session;

@@ -16,7 +16,7 @@ import { recordPendingSync } from "./pending-syncs.ts";
 import { publishProgress } from "./progress.ts";
 import type { OnboardingRequest } from "./start.ts";
 
-export interface RetryPolicy {
+interface RetryPolicy {
   /** Tries per step for transient failures (default 3). */
   attempts: number;
   /** First backoff; doubles each time, with full jitter. */
@@ -61,7 +61,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
-export function backoffMs(policy: RetryPolicy, attempt: number): number {
+function backoffMs(policy: RetryPolicy, attempt: number): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }

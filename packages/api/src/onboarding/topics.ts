@@ -3,7 +3,7 @@
 import { OnboardingStatus, OnboardingStepName, OnboardingStepStatus, PaymentStatus } from "@switchboard/db";
 import { z } from "zod";
 
-export const onboardingStepView = z.object({
+const onboardingStepView = z.object({
   name: z.enum(OnboardingStepName),
   position: z.number().int(),
   /** The research step runs only when a research service is configured. */
@@ -16,7 +16,7 @@ export const onboardingStepView = z.object({
   skipReason: z.string().nullable(),
 });
 
-export const onboardingProgress = z.object({
+const onboardingProgress = z.object({
   sessionId: z.uuid(),
   status: z.enum(OnboardingStatus),
   currentStep: z.enum(OnboardingStepName).nullable(),
@@ -34,8 +34,6 @@ export const onboardingProgress = z.object({
   startedAt: z.iso.datetime().nullable(),
   completedAt: z.iso.datetime().nullable(),
 });
-
-export type OnboardingProgress = z.infer<typeof onboardingProgress>;
 
 export const onboardingTopics = {
   "onboarding.progress": onboardingProgress,

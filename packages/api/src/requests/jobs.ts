@@ -22,7 +22,7 @@ export interface RequestJobDeps {
 }
 
 /** Expires every stale request, a batch per transaction; returns how many expired. */
-export async function expireAllStaleRequests(deps: RequestJobDeps): Promise<number> {
+async function expireAllStaleRequests(deps: RequestJobDeps): Promise<number> {
   const batchSize = deps.batchSize ?? 500;
   let total = 0;
   for (;;) {

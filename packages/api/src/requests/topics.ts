@@ -1,7 +1,7 @@
 // The requests product's live events. Payloads are JSON (stored in the outbox as jsonb).
 import { z } from "zod";
 
-export const boardCard = z.object({
+const boardCard = z.object({
   requestId: z.uuid(),
   createdAt: z.iso.datetime(),
   customerName: z.string(),

@@ -1,4 +1,6 @@
-// Creating and dropping throwaway databases on the test PostgreSQL server.
+// Creating and dropping throwaway databases on a PostgreSQL server (the test runs' template and
+// its clones). It lives here, below @switchboard/testing, so db's own tests can make databases
+// without depending on the testing package, which depends on db.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
@@ -24,7 +26,7 @@ async function withAdmin<T>(serverUrl: string, run: (client: pg.Client) => Promi
 }
 
 /** Clones the template; retries while another clone of the same template is in progress. */
-export async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
+async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
   await withAdmin(serverUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -42,7 +44,7 @@ export async function cloneDatabase(serverUrl: string, template: string, name: s
   return databaseUrlFor(serverUrl, name);
 }
 
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await withAdmin(serverUrl, (client) =>
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
   );
@@ -58,4 +60,25 @@ export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string)
   // Clones first, the template last (a template cannot be dropped while cloned from).
   names.sort((a, b) => Number(a.endsWith("_template")) - Number(b.endsWith("_template")));
   for (const name of names) await dropDatabase(serverUrl, name);
+}
+
+export interface ThrowawayDatabase {
+  name: string;
+  url: string;
+  /** Drops the database (closing whatever connections are still open to it). */
+  drop(): Promise<void>;
+}
+
+/**
+ * Clones `template` into a new database named after the run's template, so the run's teardown
+ * (`dropDatabasesWithPrefix`) finds it. `template0` gives an empty database.
+ */
+export async function createThrowawayDatabase(
+  serverUrl: string,
+  runTemplate: string,
+  template: string = runTemplate,
+): Promise<ThrowawayDatabase> {
+  const name = `${runTemplate.replace(/_template$/, "")}_${randomBytes(4).toString("hex")}`;
+  const url = await cloneDatabase(serverUrl, template, name);
+  return { name, url, drop: () => dropDatabase(serverUrl, name) };
 }
