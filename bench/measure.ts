@@ -76,6 +76,11 @@ export class BenchResults {
     this.entries[key] = value;
   }
 
+  /** Several figures at once, each under its own key. */
+  merge(figures: Record<string, unknown>): void {
+    Object.assign(this.entries, figures);
+  }
+
   fail(arm: string, error: unknown, afterMs = 0): void {
     const failure = { arm, error: describeFailure(error), afterMs: Math.round(afterMs) };
     this.failures.push(failure);

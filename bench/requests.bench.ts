@@ -255,7 +255,9 @@ export function run(): Promise<void> {
             roundsWithExactlyOneWinner: roundsWithOneWinner,
             losersToldAnotherMechanicAccepted: losersWithPlainConflict,
             failedCalls: failures.length,
-            ...(failures.length ? { firstFailure: failures[0] } : {}),
+            failuresByMessage: Object.fromEntries(
+              [...new Set(failures)].map((f) => [f, failures.filter((g) => g === f).length]),
+            ),
             acceptLatencyMs: accepted,
             wholeRoundMs: percentiles(roundMs),
             baselineNoopLatencyMs: baseline,
