@@ -188,7 +188,6 @@ export function run(): Promise<void> {
         dimensions: EMBEDDING_DIMENSIONS,
         k: K,
         note: "measured on a machine shared with other work: upper bounds",
-        loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
         insertTenThousandMemoriesMs: Math.round(insertMs),
         baselineSelect1Ms: select1,
         coldLoadAndSearchMs: cold,

@@ -1,5 +1,6 @@
 // Shared measurement for the benchmarks: percentiles over samples, and results written as JSON.
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -55,6 +56,8 @@ export function describeFailure(error: unknown): string {
 export class BenchResults {
   private readonly entries: Record<string, unknown> = {};
   readonly failures: { arm: string; error: string; afterMs: number }[] = [];
+  /** Other work on the machine when this benchmark began (1, 5, 15 minutes): 2 means both cores busy. */
+  private readonly loadAverageAtStart = os.loadavg().map((load) => Math.round(load * 100) / 100);
 
   constructor(readonly name: string) {}
 
@@ -89,7 +92,11 @@ export class BenchResults {
   }
 
   write(): void {
-    writeResults(this.name, { ...this.entries, failedArms: this.failures.map((f) => f.arm) });
+    writeResults(this.name, {
+      loadAverageAtStart: this.loadAverageAtStart,
+      ...this.entries,
+      failedArms: this.failures.map((f) => f.arm),
+    });
   }
 }
 

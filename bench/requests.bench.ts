@@ -283,7 +283,6 @@ export function run(): Promise<void> {
         mechanics: MECHANICS,
         poolSize: DEFAULT_POOL,
         baseline: "mechanicProcedure mutation, same input, body: one empty transaction (BEGIN, COMMIT)",
-        loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
       });
       await results.arm("acceptRace", async () => (await race(db, ROUNDS)).figures);
 
