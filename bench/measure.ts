@@ -39,13 +39,12 @@ export function writeResults(name: string, results: Record<string, unknown>): vo
   console.log(`written ${path.relative(process.cwd(), file)}`);
 }
 
-/** A failure as the results JSON records it: the error's name and message, never a stack. */
-export function describeFailure(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
-  }
-  return String(error);
+/** A failure as the results JSON records it: the error's name and message and its causes', never a stack. */
+export function describeFailure(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const text = `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
+  return error.cause !== undefined && depth < 4 ? `${text} (cause: ${describeFailure(error.cause, depth + 1)})` : text;
 }
 
 /**
@@ -107,10 +106,11 @@ export class BenchResults {
  */
 export async function runBenchmark(name: string, body: (results: BenchResults) => Promise<void>): Promise<void> {
   const results = new BenchResults(name);
+  const started = performance.now();
   try {
     await body(results);
   } catch (error) {
-    results.fail("run", error);
+    results.fail("run", error, performance.now() - started);
   } finally {
     results.write();
   }
