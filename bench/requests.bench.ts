@@ -152,15 +152,16 @@ function statementKind(config: unknown): string {
   const sql = (typeof config === "string" ? config : ((config as { text?: string })?.text ?? "")).trim();
   if (/^(BEGIN|ROLLBACK|COMMIT)$/.test(sql)) return sql;
   if (sql.endsWith("COMMIT")) return `COMMIT with ${sql.split(";\n").length - 1} outbox statement(s)`;
-  // The bus's pump reads the outbox when a commit wakes it, in the async context of that commit.
-  if (/\bevent_outbox\b/.test(sql)) return OFF_PATH;
+  // A commit with events wakes the bus (NOTIFY, then the pump's outbox reads) in the async
+  // context of that commit; nobody waits for either.
+  if (/\bevent_outbox\b|pg_notify/.test(sql)) return OFF_PATH;
   const verb = sql.split(/\s/, 1)[0]!.toUpperCase();
   const table = /"(?:public"\.")?(\w+)"|\b(?:FROM|UPDATE|INTO)\s+(\w+)/i.exec(sql);
   return table ? `${verb} ${table[1] ?? table[2]}` : sql.slice(0, 40);
 }
 
 /** Statements timed in a call's context that it does not wait for (the event bus's pump). */
-const OFF_PATH = "event bus pump (after the winner's commit, not waited for)";
+const OFF_PATH = "event bus wake-up and pump (after the winner's commit, not waited for)";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
