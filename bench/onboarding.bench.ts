@@ -134,6 +134,10 @@ export function run(): Promise<void> {
         );
       }
       const statuses = await db.onboardingSession.groupBy({ by: ["status"], _count: true });
+      const failedSessions = await db.onboardingSession.findMany({
+        where: { status: "failed" },
+        select: { errorCode: true, error: true, paymentStatus: true },
+      });
       const organizations = await db.organization.count({ where: { onboardingSessionId: { not: null } } });
       const apiKeys = await db.apiKey.count({ where: { onboardingSessionId: { not: null } } });
       const attempts = await db.onboardingStep.aggregate({ _max: { attempts: true } });
@@ -144,6 +148,7 @@ export function run(): Promise<void> {
         serverInstances: 2,
         completed: completed.size,
         sessionStatuses: Object.fromEntries(statuses.map((s) => [s.status, s._count])),
+        failedSessions,
         organizations,
         apiKeys,
         maxAttemptsOfAnyStep: attempts._max.attempts,
