@@ -1,5 +1,6 @@
 // Shared measurement for the benchmarks: percentiles over samples, and results written as JSON.
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -106,4 +107,82 @@ export async function openLoop(
     failures,
     firstErrors,
   };
+}
+
+/** A failure as the results JSON records it: the error's name and message and its causes', never a stack. */
+export function describeFailure(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const text = `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
+  return error.cause !== undefined && depth < 4 ? `${text} (cause: ${describeFailure(error.cause, depth + 1)})` : text;
+}
+
+/**
+ * One benchmark's results, collected arm by arm. An arm that throws records its failure (and how
+ * long it ran) in place of its figures and the next arm still runs, so a run always ends with
+ * its JSON: a crash in one arm used to lose every figure measured before it.
+ */
+export class BenchResults {
+  private readonly entries: Record<string, unknown> = {};
+  readonly failures: { arm: string; error: string; afterMs: number }[] = [];
+  /** Other work on the machine when this benchmark began (1, 5, 15 minutes): 2 means both cores busy. */
+  private readonly loadAverageAtStart = os.loadavg().map((load) => Math.round(load * 100) / 100);
+
+  constructor(readonly name: string) {}
+
+  /** Measures one arm; its figures under `arm`, or its failure. Resolves to undefined when it failed. */
+  async arm<T>(arm: string, measure: () => Promise<T>): Promise<T | undefined> {
+    const started = performance.now();
+    try {
+      const figures = await measure();
+      this.entries[arm] = figures;
+      return figures;
+    } catch (error) {
+      this.fail(arm, error, performance.now() - started);
+      return undefined;
+    }
+  }
+
+  /** Figures that are not an arm of their own (settings, counts, notes). */
+  set(key: string, value: unknown): void {
+    this.entries[key] = value;
+  }
+
+  /** Several figures at once, each under its own key. */
+  merge(figures: Record<string, unknown>): void {
+    Object.assign(this.entries, figures);
+  }
+
+  fail(arm: string, error: unknown, afterMs = 0): void {
+    const failure = { arm, error: describeFailure(error), afterMs: Math.round(afterMs) };
+    this.failures.push(failure);
+    this.entries[arm] = { failed: failure.error, afterMs: failure.afterMs };
+    console.error(`${this.name}: ${arm} failed after ${failure.afterMs} ms: ${failure.error}`);
+  }
+
+  write(): void {
+    writeResults(this.name, {
+      loadAverageAtStart: this.loadAverageAtStart,
+      ...this.entries,
+      failedArms: this.failures.map((f) => f.arm),
+    });
+  }
+}
+
+/**
+ * Runs one benchmark's body and writes its JSON whatever happens: a failure in its set-up or
+ * clean-up (outside any arm) is recorded as the arm "run". The process exit code says whether
+ * anything failed; the JSON says what.
+ */
+export async function runBenchmark(name: string, body: (results: BenchResults) => Promise<void>): Promise<void> {
+  const results = new BenchResults(name);
+  const started = performance.now();
+  try {
+    await body(results);
+  } catch (error) {
+    results.fail("run", error, performance.now() - started);
+  } finally {
+    results.write();
+  }
+  if (results.failures.length) process.exitCode = 1;
 }

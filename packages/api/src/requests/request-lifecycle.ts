@@ -1,6 +1,7 @@
-// Accept (mechanic), cancel (customer) and expire (background job): each is one conditional
-// UPDATE on a pending request, so exactly one of any number of concurrent attempts wins, and
-// its events are published in the same transaction.
+// Accept (mechanic), cancel (customer) and expire (background job): each changes a request only
+// while it is pending and under its row lock (accept: SELECT ... FOR UPDATE; cancel and expire:
+// a conditional UPDATE), so exactly one of any number of concurrent attempts wins, and its
+// events are published in the same transaction.
 import type { Database, SessionRequestStatus } from "@switchboard/db";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
@@ -28,32 +29,36 @@ export async function acceptRequest(
 ) {
   return db.$transaction(async (tx) => {
     const at = new Date();
-    const { count } = await tx.sessionRequest.updateMany({
-      where: { id: requestId, status: "pending" },
-      data: { status: "accepted", mechanicId: mechanic.id, acceptedAt: at },
-    });
-    const request = await tx.sessionRequest.findUnique({
-      where: { id: requestId },
-      select: { status: true, sessionId: true, mechanicId: true },
-    });
+    // Lock first, then decide: FOR UPDATE waits for a concurrent accept's commit and then reads
+    // the row as it left it, so a loser learns who won from this one statement and rolls back
+    // (BEGIN, SELECT, ROLLBACK). An UPDATE guarded by status followed by a SELECT to explain a
+    // miss cost each loser a fourth round trip on a pool connection, and in a 100-way race the
+    // losers' round trips are what the others queue for (bench/requests.bench.ts).
+    const [request] = await tx.$queryRaw<
+      { status: SessionRequestStatus; session_id: string; mechanic_id: string | null }[]
+    >`SELECT status, session_id::text, mechanic_id::text FROM session_requests WHERE id = ${requestId}::uuid FOR UPDATE`;
     if (!request) throw requestNotFound();
-    if (count === 0 && request.status === "accepted" && request.mechanicId === mechanic.id) {
+    if (request.status === "accepted" && request.mechanic_id === mechanic.id) {
       // The winner clicking again (a second tab, a double click) is not "another mechanic".
       throw appError("REQUEST_ALREADY_ACCEPTED", "You already accepted this request — it's yours.");
     }
-    if (count === 0) throw notPending(request.status);
+    if (request.status !== "pending") throw notPending(request.status);
+    await tx.sessionRequest.update({
+      where: { id: requestId },
+      data: { status: "accepted", mechanicId: mechanic.id, acceptedAt: at },
+    });
     await tx.serviceSession.update({
-      where: { id: request.sessionId },
+      where: { id: request.session_id },
       data: { mechanicId: mechanic.id, status: "active", startedAt: at },
     });
     await publishRequestChange(tx, events, {
       requestId,
-      sessionId: request.sessionId,
+      sessionId: request.session_id,
       status: "accepted",
       mechanicName: mechanic.displayName,
       at,
     });
-    return { requestId, sessionId: request.sessionId, status: "accepted" as const };
+    return { requestId, sessionId: request.session_id, status: "accepted" as const };
   });
 }
 
