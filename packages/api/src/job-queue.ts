@@ -4,6 +4,7 @@
 // queue exists only where a worker migrated graphile-worker's schema and runs the tasks
 // (apps/server starts it); without one, nothing is queued.
 import type { Database, Transaction } from "@switchboard/db";
+import type { CronItem } from "graphile-worker";
 
 export interface JobOptions {
   /**
@@ -35,4 +36,13 @@ export class JobQueue {
       )).id::text AS id`;
     return job!.id;
   }
+}
+
+/**
+ * A sweep that runs every minute on whichever instance claims the tick. A failed run is not
+ * retried: the next minute's run does the same work; the job key keeps one row however many
+ * runs fail in a row.
+ */
+export function everyMinuteSweep(task: string): CronItem {
+  return { task, match: "* * * * *", identifier: task, options: { backfillPeriod: 0, maxAttempts: 1, jobKey: task } };
 }

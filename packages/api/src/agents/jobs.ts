@@ -4,6 +4,7 @@
 import type { Database } from "@switchboard/db";
 import type { CronItem, TaskList } from "graphile-worker";
 import type pino from "pino";
+import { everyMinuteSweep } from "../job-queue.ts";
 import { expireIdleSessions } from "./sessions.ts";
 
 export const AGENT_TASKS = { expireIdleSessions: "agents:expire-idle-sessions" } as const;
@@ -24,12 +25,4 @@ export function agentTaskList(deps: AgentJobDeps): TaskList {
   };
 }
 
-export const agentCron: CronItem[] = [
-  {
-    task: AGENT_TASKS.expireIdleSessions,
-    match: "* * * * *",
-    identifier: AGENT_TASKS.expireIdleSessions,
-    // Not retried: the next minute's run does the same work; one row however many fail in a row.
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: AGENT_TASKS.expireIdleSessions },
-  },
-];
+export const agentCron: CronItem[] = [everyMinuteSweep(AGENT_TASKS.expireIdleSessions)];

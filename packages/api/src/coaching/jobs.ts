@@ -7,7 +7,7 @@
 import type { Database, Transaction } from "@switchboard/db";
 import type { CronItem, Task, TaskList } from "graphile-worker";
 import type pino from "pino";
-import type { JobQueue } from "../job-queue.ts";
+import { everyMinuteSweep, type JobQueue } from "../job-queue.ts";
 import { z } from "../validation-messages.ts";
 import { extractActionItems } from "./action-items.ts";
 import type { CoachingJobDeps } from "./job-deps.ts";
@@ -120,12 +120,5 @@ export const coachingCron: CronItem[] = [
     // A missed hour (every instance was down) is made up once at start.
     options: { backfillPeriod: 60 * 60 * 1000, maxAttempts: 3 },
   },
-  {
-    task: COACHING_TASKS.backfillEmbeddings,
-    match: "* * * * *",
-    identifier: COACHING_TASKS.backfillEmbeddings,
-    // backfillEmbeddings stops at the first failure (logged) and the next minute tries again,
-    // so a run is not retried; the job key keeps one row however many fail in a row.
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: COACHING_TASKS.backfillEmbeddings },
-  },
+  everyMinuteSweep(COACHING_TASKS.backfillEmbeddings),
 ];

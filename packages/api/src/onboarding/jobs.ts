@@ -6,6 +6,7 @@
 import type { Database } from "@switchboard/db";
 import type { CronItem, TaskList } from "graphile-worker";
 import type pino from "pino";
+import { everyMinuteSweep } from "../job-queue.ts";
 import { eraseExpiredRevealMaterial } from "./api-key.ts";
 
 export const ONBOARDING_TASKS = { eraseExpiredReveals: "onboarding:erase-expired-reveals" } as const;
@@ -24,12 +25,4 @@ export function onboardingTaskList(deps: OnboardingJobDeps): TaskList {
   };
 }
 
-export const onboardingCron: CronItem[] = [
-  {
-    task: ONBOARDING_TASKS.eraseExpiredReveals,
-    match: "* * * * *",
-    identifier: ONBOARDING_TASKS.eraseExpiredReveals,
-    // Not retried: the next minute's run does the same work; one row however many fail in a row.
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: ONBOARDING_TASKS.eraseExpiredReveals },
-  },
-];
+export const onboardingCron: CronItem[] = [everyMinuteSweep(ONBOARDING_TASKS.eraseExpiredReveals)];

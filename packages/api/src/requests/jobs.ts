@@ -6,6 +6,7 @@
 import type { Database } from "@switchboard/db";
 import type { CronItem, TaskList } from "graphile-worker";
 import type pino from "pino";
+import { everyMinuteSweep } from "../job-queue.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
@@ -41,13 +42,4 @@ export function requestTaskList(deps: RequestJobDeps): TaskList {
   };
 }
 
-export const requestCron: CronItem[] = [
-  {
-    task: REQUEST_TASKS.expireStale,
-    match: "* * * * *",
-    identifier: REQUEST_TASKS.expireStale,
-    // A failed run is not retried: the next minute's run does the same work. The job key keeps
-    // one row however many runs fail in a row.
-    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: REQUEST_TASKS.expireStale },
-  },
-];
+export const requestCron: CronItem[] = [everyMinuteSweep(REQUEST_TASKS.expireStale)];
