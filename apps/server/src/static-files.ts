@@ -1,5 +1,7 @@
 // Serves the built dashboard (apps/dashboard/dist) with an SPA fallback to index.html.
-import { createReadStream, existsSync } from "node:fs";
+// The build writes brotli (.br) and gzip (.gz) copies beside each text asset (vite.config.ts);
+// this picks one by the request's Accept-Encoding, so nothing is compressed per request.
+import { createReadStream, existsSync, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
@@ -13,12 +15,68 @@ const contentTypes: Record<string, string> = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
-  ".map": "application/json; charset=utf-8",
 };
+
+/** The precompressed copies the build writes, in the order preferred when a client accepts both equally. */
+const precompressed = [
+  { coding: "br", suffix: ".br" },
+  { coding: "gzip", suffix: ".gz" },
+] as const;
+
+type Coding = (typeof precompressed)[number]["coding"] | "identity";
+
+/**
+ * The content coding to send, from an Accept-Encoding header (RFC 9110 §12.5.3) and the codings
+ * on disk: the highest q-value wins, a tie goes to the smaller file (br, then gzip, then identity),
+ * `*` stands for every coding not named, and q=0 refuses one. Without the header nothing is
+ * compressed. If even identity is refused and nothing else fits, identity is sent anyway: the
+ * RFC allows it, and a page that loads beats a 406 no browser ever asks for.
+ */
+export function negotiateEncoding(header: string | undefined, available: readonly Coding[]): Coding {
+  if (header === undefined) return "identity";
+  const weights = new Map<string, number>();
+  for (const part of header.split(",")) {
+    const [rawName, ...params] = part.split(";");
+    const name = rawName?.trim().toLowerCase();
+    if (!name) continue;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.split("=").map((s) => s.trim());
+      if (key?.toLowerCase() !== "q") continue;
+      // A q-value is 0 to 1 with at most three decimals; an entry with a malformed one is ignored.
+      q = value !== undefined && /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value) ? Number(value) : Number.NaN;
+    }
+    if (Number.isNaN(q)) continue;
+    // "x-gzip" is gzip's old name, which recipients are to treat as gzip.
+    weights.set(name === "x-gzip" ? "gzip" : name, q);
+  }
+  const anyOther = weights.get("*");
+  const weightOf = (coding: Coding) => weights.get(coding) ?? anyOther ?? (coding === "identity" ? 1 : 0);
+  let best: Coding = "identity";
+  let bestWeight = 0;
+  for (const coding of [...available, "identity" as const]) {
+    const weight = weightOf(coding);
+    if (weight > bestWeight) {
+      best = coding;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}
 
 export function createStaticHandler(root: string) {
   const resolvedRoot = path.resolve(root);
   const indexFile = path.join(resolvedRoot, "index.html");
+  const fileStat = (file: string) =>
+    stat(file).then(
+      (info) => (info.isFile() ? info : null),
+      () => null,
+    );
+
+  function notFound(res: ServerResponse) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+    res.end("Not found\n");
+  }
 
   return async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     let decoded: string;
@@ -32,6 +90,9 @@ export function createStaticHandler(root: string) {
     }
     // A NUL byte names no file (and Node's file functions refuse it).
     if (decoded.includes("\0")) decoded = "/";
+    // The build keeps its source maps (sourcemap: "hidden", for decoding a production stack trace
+    // by hand) but they are the dashboard's source: never served, under any name.
+    if (decoded.toLowerCase().endsWith(".map")) return notFound(res);
     if (!existsSync(indexFile)) {
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
       res.end(
@@ -42,25 +103,43 @@ export function createStaticHandler(root: string) {
     let file = path.resolve(resolvedRoot, `.${decoded}`);
     // Never serve anything outside the dashboard directory.
     if (!file.startsWith(resolvedRoot + path.sep) && file !== resolvedRoot) file = indexFile;
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) {
+    let info: Stats | null = await fileStat(file);
+    if (!info) {
       // Unknown asset paths are real 404s; everything else is a client-side route.
-      if (pathname.startsWith("/assets/")) {
-        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-        res.end("Not found\n");
-        return;
-      }
+      if (pathname.startsWith("/assets/")) return notFound(res);
       file = indexFile;
+      info = await fileStat(file);
+      if (!info) return notFound(res);
     }
-    const hashedAsset = file.includes(`${path.sep}assets${path.sep}`);
+    const contentType = contentTypes[path.extname(file)];
+    // Only the text types the build compresses have copies to look for; a missing copy (a file
+    // under the build's size threshold, or one that compressed no smaller) means the original.
+    const copies = contentType?.startsWith("text/") || contentType?.startsWith("application/json") ? precompressed : [];
+    const onDisk = await Promise.all(
+      copies.map(async (copy) => ({ ...copy, info: await fileStat(`${file}${copy.suffix}`) })),
+    );
+    const coding = negotiateEncoding(
+      req.headers["accept-encoding"],
+      onDisk.filter((copy) => copy.info).map((copy) => copy.coding),
+    );
+    const chosen = onDisk.find((copy) => copy.coding === coding);
+    const sent = chosen?.info ? { file: `${file}${chosen.suffix}`, info: chosen.info } : { file, info };
+    // Hashed names change with their content, so a browser may keep them for good; index.html
+    // (and the client-side routes it answers) names the current hashes, so it is always revalidated.
+    // No ETag or Last-Modified: hashed assets are never revalidated, and index.html is ~300 bytes
+    // compressed, about the size of the 304 that a validator would buy.
+    const hashedAsset = file.startsWith(path.join(resolvedRoot, "assets") + path.sep);
     res.writeHead(200, {
-      "content-type": contentTypes[path.extname(file)] ?? "application/octet-stream",
+      "content-type": contentType ?? "application/octet-stream",
+      "content-length": String(sent.info.size),
       "cache-control": hashedAsset ? "public, max-age=31536000, immutable" : "no-cache",
+      ...(copies.length > 0 ? { vary: "Accept-Encoding" } : {}),
+      ...(coding !== "identity" && chosen?.info ? { "content-encoding": coding } : {}),
     });
     if (req.method === "HEAD") {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    createReadStream(sent.file).pipe(res);
   };
 }
