@@ -27,8 +27,9 @@ type Coding = (typeof precompressed)[number]["coding"] | "identity";
 
 /**
  * The content coding to send, from an Accept-Encoding header (RFC 9110 §12.5.3) and the codings
- * on disk: the highest q-value wins, a tie goes to the smaller file (br, then gzip, then identity),
- * `*` stands for every coding not named, and q=0 refuses one. Without the header nothing is
+ * on disk (in order of preference): the highest q-value wins, a tie goes to the smaller file (br,
+ * then gzip, then identity), `*` stands for every coding not named, q=0 refuses one, and an
+ * identity the header does not name is the fallback, not a rival at q=1. Without the header nothing is
  * compressed. If even identity is refused and nothing else fits, identity is sent anyway: the
  * RFC allows it, and a page that loads beats a 406 no browser ever asks for.
  */
@@ -51,12 +52,12 @@ export function negotiateEncoding(header: string | undefined, available: readonl
     weights.set(name === "x-gzip" ? "gzip" : name, q);
   }
   const anyOther = weights.get("*");
-  const weightOf = (coding: Coding) => weights.get(coding) ?? anyOther ?? (coding === "identity" ? 1 : 0);
+  // Identity is acceptable unless refused, but an unnamed identity ranks below every coding accepted.
   let best: Coding = "identity";
-  let bestWeight = 0;
-  for (const coding of [...available, "identity" as const]) {
-    const weight = weightOf(coding);
-    if (weight > bestWeight) {
+  let bestWeight = weights.get("identity") ?? anyOther ?? 0;
+  for (const coding of available) {
+    const weight = weights.get(coding) ?? anyOther ?? 0;
+    if (weight > bestWeight || (weight > 0 && weight === bestWeight && best === "identity")) {
       best = coding;
       bestWeight = weight;
     }
