@@ -120,7 +120,12 @@ describe("the dashboard's files", () => {
   });
 
   it("sends the original, still varying by Accept-Encoding, without the header or when both are refused", async () => {
-    for (const headers of [{}, { "accept-encoding": "br;q=0, gzip;q=0" }, { "accept-encoding": "identity" }]) {
+    const requests: Record<string, string>[] = [
+      {},
+      { "accept-encoding": "br;q=0, gzip;q=0" },
+      { "accept-encoding": "identity" },
+    ];
+    for (const headers of requests) {
       const response = await get("/assets/app-abc.js", headers);
       expect(response.headers["content-encoding"]).toBeUndefined();
       expect(response.headers.vary).toBe("Accept-Encoding");
