@@ -17,7 +17,7 @@ import {
   startBackgroundJobs,
   Throttle,
 } from "@switchboard/api";
-import { defaultDataDir } from "@switchboard/db";
+import { defaultDataDir, EmbeddedPostgresAccessError } from "@switchboard/db";
 import {
   createOpenAIClient,
   createResearchClient,
@@ -174,6 +174,8 @@ export async function runStart(): Promise<void> {
       console.error(error.message);
     } else {
       log.fatal({ err: error }, "failed to start");
+      // Said plainly too: the operator can fix this one (a directory's permissions).
+      if (error instanceof EmbeddedPostgresAccessError) console.error(error.message);
     }
     await runner?.stop().catch(() => {});
     await jobWorker?.stop().catch(() => {});

@@ -16,7 +16,12 @@ export {
 } from "./database-server.ts";
 export { type DatabaseLocation, defaultDataDir, locateDatabase, UnsupportedDatabaseUrlError } from "./database-url.ts";
 export { checkDrift, type Difference, type DriftReport, formatDriftReport } from "./drift.ts";
-export { type EmbeddedPostgresServer, freePort, startEmbeddedPostgres } from "./embedded.ts";
+export {
+  EmbeddedPostgresAccessError,
+  type EmbeddedPostgresServer,
+  freePort,
+  startEmbeddedPostgres,
+} from "./embedded.ts";
 export * from "./generated/prisma/client.ts";
 export { type MigrateResult, MigrationError, markRolledBack, migrate } from "./migrate.ts";
 export { decoyPasswordHash, hashPassword, verifyPassword } from "./password.ts";
