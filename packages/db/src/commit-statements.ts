@@ -11,9 +11,8 @@
 // state to the connection's transaction and watches for Prisma's COMMIT on it.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { type DriverTransaction, serializeQueries } from "./serial-transaction.ts";
+import { type DriverAdapter, type DriverTransaction, serializeQueries } from "./serial-transaction.ts";
 
-type DriverAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 type SqlQuery = Parameters<DriverTransaction["executeRaw"]>[0];
 
 interface TransactionState {

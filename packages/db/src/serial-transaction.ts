@@ -7,7 +7,7 @@
 // 7.10.1; the order PostgreSQL sees is the same either way, since pg's own queue ran them in turn.
 import type { PrismaPg } from "@prisma/adapter-pg";
 
-type DriverAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+export type DriverAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 export type DriverTransaction = Awaited<ReturnType<DriverAdapter["startTransaction"]>>;
 
 /** Makes the transaction's queryRaw and executeRaw wait for the previous call to settle. */
