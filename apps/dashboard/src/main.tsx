@@ -1,17 +1,19 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./app.tsx";
+import { App, createDashboardRouter } from "./app.tsx";
 import { DashboardSession } from "./session/dashboard-session.ts";
 import { SessionProvider } from "./session/session-provider.tsx";
 import "./styles.css";
 
-// Created outside React so StrictMode's double rendering never opens a second WebSocket.
+// Created outside React so StrictMode's double rendering never opens a second WebSocket (nor
+// makes a second router).
 const session = new DashboardSession();
+const router = createDashboardRouter(session);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <SessionProvider session={session}>
-      <App />
+      <App router={router} />
     </SessionProvider>
   </StrictMode>,
 );

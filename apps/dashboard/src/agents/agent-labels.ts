@@ -1,6 +1,5 @@
-// How the agents product's paths, values and form fields read, in one place for every page.
+// How the agents product's values and form fields read, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
-import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
 export { formatTime } from "../pages/format-time.ts";
 
@@ -8,18 +7,6 @@ export type AgentConfigInput = RouterInputs["agents"]["create"]["config"];
 export type AgentDetail = RouterOutputs["agents"]["get"];
 export type AgentVersionStatus = AgentDetail["versions"][number]["status"];
 export type LlmProvider = NonNullable<AgentConfigInput["llmProvider"]>;
-
-export const agentsPath = "/agents";
-export const newAgentPath = "/agents/new";
-
-export function agentPath(agentId: string): string {
-  return itemPath(agentsPath, agentId);
-}
-
-/** The agent id in an agent page's path ("new" for the new-agent page), or null for any other path. */
-export function agentIdFromPath(pathname: string): string | null {
-  return idFromPath(agentsPath, pathname);
-}
 
 export const providerLabels: Record<LlmProvider, string> = {
   openai: "OpenAI",

@@ -1,16 +1,14 @@
 // One agent's page at /agents/<id>: its settings and version history, a test chat, its
 // conversations and its numbers. /agents/new creates an agent.
+import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link, navigate } from "../routing/router.tsx";
 import { AgentForm } from "./agent-form.tsx";
 import {
   type AgentDetail,
-  agentPath,
-  agentsPath,
   configOf,
   formatTime,
   newAgentValues,
@@ -27,7 +25,9 @@ export function AgentPage({ agentId }: { agentId: string }) {
   return (
     <section aria-labelledby="page-heading" className="agent-page">
       <p className="back-link">
-        <Link href={agentsPath}>← All agents</Link>
+        <Link to="/agents" activeOptions={{ exact: true }}>
+          ← All agents
+        </Link>
       </p>
       {query.isPending && <p className="loading">Loading…</p>}
       <FormError message={query.error ? readAppError(query.error).message : null} />
@@ -50,10 +50,11 @@ export function AgentPage({ agentId }: { agentId: string }) {
 function NewAgent({ organization }: { organization: MyOrganization }) {
   useDocumentTitle("New agent");
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   const create = trpc.agents.create.useMutation({
     onSuccess: (result) => {
       void utils.agents.list.invalidate();
-      navigate(agentPath(result.agentId));
+      void navigate({ to: "/agents/$agentId", params: { agentId: result.agentId } });
     },
   });
   return (

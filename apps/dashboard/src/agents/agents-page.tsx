@@ -1,11 +1,10 @@
 // The Agents product at /agents: pick an organization, see its agents, open one to edit it.
+import { Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
-import { membersPath } from "../organizations/organization-labels.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
-import { agentPath, formatTime, newAgentPath } from "./agent-labels.ts";
+import { formatTime } from "./agent-labels.ts";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
 
 export function AgentsPage() {
@@ -31,7 +30,9 @@ export function AgentsPage() {
       )}
       {organization && (
         <p>
-          <Link href={membersPath(organization.id)}>Members of {organization.name}</Link>
+          <Link to="/organizations/$organizationId/members" params={{ organizationId: organization.id }}>
+            Members of {organization.name}
+          </Link>
         </p>
       )}
       {organization && <AgentList key={organization.id} organization={organization} />}
@@ -46,7 +47,7 @@ function AgentList({ organization }: { organization: MyOrganization }) {
       <div className="panel-header">
         <h2 id="agent-list-heading">{organization.name}'s agents</h2>
         {canEdit(organization) && (
-          <Link href={newAgentPath} className="button-link">
+          <Link to="/agents/new" className="button-link">
             New agent
           </Link>
         )}
@@ -58,7 +59,9 @@ function AgentList({ organization }: { organization: MyOrganization }) {
         <ul className="agent-list">
           {agents.data.map((agent) => (
             <li key={agent.agentId} className="agent-card">
-              <Link href={agentPath(agent.agentId)}>{agent.name}</Link>
+              <Link to="/agents/$agentId" params={{ agentId: agent.agentId }}>
+                {agent.name}
+              </Link>
               {agent.description && <p className="agent-description">{agent.description}</p>}
               <p className="agent-meta">
                 {agent.published

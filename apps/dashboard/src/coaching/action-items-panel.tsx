@@ -1,12 +1,12 @@
 // Action items: what the coach and the person agreed to do, extracted from conversations (they
 // appear live, highlighted) or added by hand; each can be completed, reopened or deleted.
+import { Link } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, TextField } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
-import { Link } from "../routing/router.tsx";
-import { conversationPath, formatDay } from "./coaching-labels.ts";
+import { formatDay } from "./coaching-labels.ts";
 import { type ActionItem, useCoachingLive } from "./coaching-live.ts";
 
 /** With a conversation id: only the items that came from that conversation, and no form. */
@@ -72,7 +72,9 @@ function ActionItemRow({
         {linkConversation && item.conversationId && (
           <>
             {" · "}
-            <Link href={conversationPath(item.conversationId)}>from a conversation</Link>
+            <Link to="/coaching/conversations/$conversationId" params={{ conversationId: item.conversationId }}>
+              from a conversation
+            </Link>
           </>
         )}
         {isNew && " · new"}

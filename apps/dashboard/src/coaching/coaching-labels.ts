@@ -1,25 +1,11 @@
-// How the coaching product's paths and values read, in one place for every coaching page.
+// How the coaching product's values read, in one place for every coaching page.
 import type { RouterOutputs } from "@switchboard/api";
-import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
 export type Goal = RouterOutputs["coaching"]["goals"]["list"][number];
 export type GoalStatus = Goal["status"];
 export type GoalCategory = Goal["category"];
 type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
 export type ConversationType = ConversationSummary["sessionType"];
-
-export const coachingPath = "/coaching";
-export const usagePath = "/coaching/usage";
-const conversationsSection = "/coaching/conversations";
-
-export function conversationPath(conversationId: string): string {
-  return itemPath(conversationsSection, conversationId);
-}
-
-/** The conversation id in a conversation page's path, or null for any other path. */
-export function conversationIdFromPath(pathname: string): string | null {
-  return idFromPath(conversationsSection, pathname);
-}
 
 export const goalStatusLabels: Record<GoalStatus, string> = {
   active: "Active",

@@ -1,12 +1,11 @@
 // The Coaching product at /coaching: the first run asks who the person is; after that, today's
 // and this week's summaries, action items, goals, coaching sessions and conversations.
+import { Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import { ActionItemsPanel } from "./action-items-panel.tsx";
-import { usagePath } from "./coaching-labels.ts";
 import { CoachingSessionsPanel } from "./coaching-sessions-panel.tsx";
 import { CoachingWelcome } from "./coaching-welcome.tsx";
 import { ConversationsPanel } from "./conversations-panel.tsx";
@@ -29,7 +28,7 @@ export function CoachingPage() {
         (profile.data?.onboardingCompleted ? (
           <>
             <p>
-              <Link href={usagePath}>See your usage</Link>
+              <Link to="/coaching/usage">See your usage</Link>
             </p>
             <SummariesPanel />
             <ActionItemsPanel />

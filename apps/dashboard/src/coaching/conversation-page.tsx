@@ -1,19 +1,20 @@
 // One conversation with the coach at /coaching/conversations/<id>: what was said before, then
 // each new reply streaming in as the coach writes it.
+
 import type { RouterOutputs } from "@switchboard/api";
+import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { trpc } from "../api/trpc.ts";
 import { ChatComposer, ChatLog } from "../chat/chat-log.tsx";
 import { type ChatBubble, useStreamedChat } from "../chat/streamed-chat.ts";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import { ActionItemsPanel } from "./action-items-panel.tsx";
-import { coachingPath, conversationTypeLabels } from "./coaching-labels.ts";
+import { conversationTypeLabels } from "./coaching-labels.ts";
 
 type Conversation = RouterOutputs["coaching"]["conversations"]["get"];
 
-const back = { href: coachingPath, label: "Back to coaching" };
+const back = { to: "/coaching", label: "Back to coaching" } as const;
 
 export function ConversationPage({ conversationId }: { conversationId: string }) {
   // Read once per visit: the page keeps the turns it adds itself, so a refetch while it is open
@@ -63,7 +64,7 @@ function ConversationView({ conversation }: { conversation: Conversation }) {
   return (
     <section aria-labelledby="page-heading" className="coaching-conversation">
       <p className="back-link">
-        <Link href={back.href}>{back.label}</Link>
+        <Link to={back.to}>{back.label}</Link>
       </p>
       <h1 id="page-heading">{conversation.title}</h1>
       <p className="lead">{conversationTypeLabels[conversation.sessionType]} with your coach.</p>

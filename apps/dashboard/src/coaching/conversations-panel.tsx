@@ -1,11 +1,11 @@
 // The person's conversations with the coach, most recently active first, and the way to start one.
+import { Link, useNavigate } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, optionsOf, SelectField } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
-import { Link, navigate } from "../routing/router.tsx";
-import { type ConversationType, conversationPath, conversationTypeLabels } from "./coaching-labels.ts";
+import { type ConversationType, conversationTypeLabels } from "./coaching-labels.ts";
 
 export function ConversationsPanel() {
   const conversations = trpc.coaching.conversations.list.useQuery();
@@ -22,7 +22,9 @@ export function ConversationsPanel() {
     >
       {(conversation) => (
         <>
-          <Link href={conversationPath(conversation.id)}>{conversation.title}</Link>
+          <Link to="/coaching/conversations/$conversationId" params={{ conversationId: conversation.id }}>
+            {conversation.title}
+          </Link>
           <span className="request-status">
             {conversationTypeLabels[conversation.sessionType]} · {conversation._count.messages} messages
           </span>
@@ -35,10 +37,11 @@ export function ConversationsPanel() {
 
 function NewConversationForm() {
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   const create = trpc.coaching.conversations.create.useMutation({
     onSuccess: (conversation) => {
       void utils.coaching.conversations.list.invalidate();
-      navigate(conversationPath(conversation.id));
+      void navigate({ to: "/coaching/conversations/$conversationId", params: { conversationId: conversation.id } });
     },
   });
   return (

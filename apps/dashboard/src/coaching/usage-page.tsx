@@ -1,13 +1,13 @@
 // The person's usage at /coaching/usage: AI calls, tokens and estimated cost per day (a bar per
 // day for the shape, a table for the numbers), and what each kind of call cost.
 import type { RouterOutputs } from "@switchboard/api";
-import { useState } from "react";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
-import { coachingPath, formatDay } from "./coaching-labels.ts";
+import { formatDay } from "./coaching-labels.ts";
+import type { UsagePeriod } from "./usage.route.tsx";
 
 type UsageKind = RouterOutputs["coaching"]["usage"]["daily"]["byKind"][number]["kind"];
 
@@ -25,18 +25,22 @@ const periods = [
   { value: "90", label: "Last 90 days" },
 ];
 
+const usageRoute = getRouteApi("/signed-in/coaching/usage");
+
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
 export function UsagePage() {
   useDocumentTitle("Coaching usage");
-  const [days, setDays] = useState(30);
+  // The period lives in the address (?days=7), so a link or a reload keeps it.
+  const { days } = usageRoute.useSearch();
+  const navigate = usageRoute.useNavigate();
   const usage = trpc.coaching.usage.daily.useQuery({ days });
   const rows = usage.data?.days ?? [];
   const most = Math.max(1, ...rows.map((row) => row.totalTokens));
   return (
     <section aria-labelledby="page-heading" className="usage-page">
       <p className="back-link">
-        <Link href={coachingPath}>Back to coaching</Link>
+        <Link to="/coaching">Back to coaching</Link>
       </p>
       <h1 id="page-heading">Usage</h1>
       <p className="lead">What your coach did for you, and what it cost, per day.</p>
@@ -44,7 +48,9 @@ export function UsagePage() {
         label="Period"
         name="days"
         value={String(days)}
-        onChange={(event) => setDays(Number(event.target.value))}
+        onChange={(event) =>
+          void navigate({ search: { days: Number(event.target.value) as UsagePeriod }, replace: true })
+        }
         options={periods}
       />
       <FormError message={usage.error ? readAppError(usage.error).message : null} />

@@ -1,7 +1,7 @@
+import { Link } from "@tanstack/react-router";
 import { trpc } from "../api/trpc.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
-import { Link } from "../routing/router.tsx";
-import { businessNameOf, formatTime, onboardingPath, onboardingStatusSummaries } from "./onboarding-labels.ts";
+import { businessNameOf, formatTime, onboardingStatusSummaries } from "./onboarding-labels.ts";
 
 /** The person's earlier onboardings, newest first, each linking to its own page. */
 export function MyOnboardings() {
@@ -18,7 +18,9 @@ export function MyOnboardings() {
     >
       {(session) => (
         <>
-          <Link href={onboardingPath(session.id)}>{businessNameOf(session.requestData)}</Link>
+          <Link to="/onboarding/$sessionId" params={{ sessionId: session.id }}>
+            {businessNameOf(session.requestData)}
+          </Link>
           <span className="onboarding-status">{onboardingStatusSummaries[session.status]}</span>
           <time dateTime={session.createdAt.toISOString()}>{formatTime(session.createdAt)}</time>
         </>

@@ -2,18 +2,19 @@
 // errors appear under the fields they are about. With Stripe configured the person goes on to
 // Stripe's payment page (which brings them back to the onboarding's page); without it, straight
 // to the onboarding's page, which says that no payment is taken.
+import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, RadioGroupField, TextField } from "../pages/form-fields.tsx";
-import { navigate } from "../routing/router.tsx";
-import { formatPlanPrice, onboardingPath, type Plan, planPriceHint } from "./onboarding-labels.ts";
+import { formatPlanPrice, type Plan, planPriceHint } from "./onboarding-labels.ts";
 
 /** The fields this form shows errors under (the server's field paths). */
 const markedFields = new Set(["businessName", "industry", "email", "phone", "website", "plan"]);
 
 export function OnboardingForm({ defaultEmail }: { defaultEmail: string }) {
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
   const [leavingForPayment, setLeavingForPayment] = useState(false);
   const plans = trpc.onboarding.plans.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
@@ -30,7 +31,7 @@ export function OnboardingForm({ defaultEmail }: { defaultEmail: string }) {
         window.location.assign(result.checkoutUrl);
         return;
       }
-      navigate(onboardingPath(result.sessionId));
+      void navigate({ to: "/onboarding/$sessionId", params: { sessionId: result.sessionId } });
     },
   });
   const error = start.error ? readAppError(start.error) : null;

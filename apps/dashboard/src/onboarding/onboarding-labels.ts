@@ -1,6 +1,5 @@
 // How the onboarding product's values read to people, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
-import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
 export { formatTime } from "../pages/format-time.ts";
 
@@ -96,16 +95,6 @@ export function formatDuration(ms: number): string {
 export function stepDurationMs(step: SetupStep): number | null {
   if (!step.startedAt || !step.completedAt) return null;
   return step.completedAt.getTime() - step.startedAt.getTime();
-}
-
-/** The path of one onboarding's own page. */
-export function onboardingPath(sessionId: string): string {
-  return itemPath("/onboarding", sessionId);
-}
-
-/** The session id in an onboarding page's path, or null for any other path. */
-export function onboardingIdFromPath(pathname: string): string | null {
-  return idFromPath("/onboarding", pathname);
 }
 
 /** The business name stored with an onboarding (its request data is open JSON to the client). */

@@ -4,6 +4,7 @@
 // it simply replaces what is shown. Mutations never write their answers into that view: an
 // answer read before the newest event could move the page backwards, so the events alone
 // move it forwards.
+import { Link } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { withDates } from "../api/event-dates.ts";
@@ -13,7 +14,6 @@ import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import { ApiKeyPanel } from "./api-key-panel.tsx";
 import {
   formatTime,
@@ -42,7 +42,7 @@ export function OnboardingSessionPage({ sessionId }: { sessionId: string }) {
       title="Onboarding"
       loading="Loading your setup…"
       notFound="We couldn't find that sign-up."
-      back={{ href: "/onboarding", label: "Back to Onboarding" }}
+      back={{ to: "/onboarding", label: "Back to Onboarding" }}
     >
       {(view) => <SessionView view={view} />}
     </LoadedPage>
@@ -200,7 +200,7 @@ function SessionView({ view }: { view: OnboardingView }) {
               {pipeline.starting ? "Checking your payment…" : "Continue setup"}
             </button>
           )}
-          <Link href="/onboarding">Start again</Link>
+          <Link to="/onboarding">Start again</Link>
         </p>
       )}
 
@@ -272,7 +272,7 @@ function SessionView({ view }: { view: OnboardingView }) {
       {view.status === "completed" && view.apiKey && <ApiKeyPanel sessionId={sessionId} apiKey={view.apiKey} />}
 
       <p>
-        <Link href="/onboarding">All your onboardings</Link>
+        <Link to="/onboarding">All your onboardings</Link>
       </p>
     </section>
   );

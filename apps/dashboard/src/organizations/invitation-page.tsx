@@ -1,8 +1,8 @@
 // An invitation link, /invitations/<token>: who invited the signed-in person to which
 // organization, and the button to join. A link that can't be used says why in words: unknown
 // or withdrawn, expired, already used, or meant for another email (with the way to switch).
-import { type ReactNode, useEffect } from "react";
-import { agentsPath } from "../agents/agent-labels.ts";
+import { Link } from "@tanstack/react-router";
+import type { ReactNode } from "react";
 import { useOrganization } from "../agents/use-organization.ts";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
@@ -10,24 +10,20 @@ import { FormError } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
-import { forgetInvitationPath } from "./invitation-return.ts";
-import { type InvitationView, membersPath, roleInSentence } from "./organization-labels.ts";
+import { type InvitationView, roleInSentence } from "./organization-labels.ts";
 
 const notFound = "This invitation link isn't valid. Check that the whole link was copied, or ask for a new one.";
 
 export function InvitationPage({ token, myEmail }: { token: string; myEmail: string }) {
   const invitation = trpc.organizations.invitation.useQuery({ token }, { retry: false });
-  // Signed in and here: there is nothing left to come back to after a sign-up.
-  useEffect(() => forgetInvitationPath(), []);
   return (
     <LoadedPage
       query={invitation}
       title="Invitation"
       loading="Reading the invitation…"
       notFound={notFound}
-      back={{ href: agentsPath, label: "Go to Agents" }}
+      back={{ to: "/agents", label: "Go to Agents" }}
     >
       {(view) => <Invitation token={token} view={view} myEmail={myEmail} />}
     </LoadedPage>
@@ -107,10 +103,12 @@ function NextSteps({ organizationId }: { organizationId: string }) {
   return (
     <ul className="next-steps">
       <li>
-        <Link href={agentsPath}>Go to Agents</Link>
+        <Link to="/agents">Go to Agents</Link>
       </li>
       <li>
-        <Link href={membersPath(organizationId)}>See the members</Link>
+        <Link to="/organizations/$organizationId/members" params={{ organizationId }}>
+          See the members
+        </Link>
       </li>
     </ul>
   );

@@ -2,9 +2,10 @@
 // Owners and admins invite people by link and remove members, owners change roles, members see
 // the list read-only. The API enforces every rule; this page only leaves out what the person
 // can't do, and shows the API's own words next to the action it refused.
+
 import { skipToken } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { agentsPath } from "../agents/agent-labels.ts";
 import type { MyOrganization } from "../agents/use-organization.ts";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
@@ -13,7 +14,6 @@ import { FormError, SelectField, TextField } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import {
   canChangeRoles,
   canManageMembers,
@@ -36,7 +36,7 @@ export function MembersPage({ organizationId, myUserId }: { organizationId: stri
   return (
     <section aria-labelledby="page-heading" className="members-page">
       <p className="back-link">
-        <Link href={agentsPath}>← Agents</Link>
+        <Link to="/agents">← Agents</Link>
       </p>
       <h1 id="page-heading">{title}</h1>
       {mine.isPending && <p className="loading">Loading…</p>}

@@ -1,45 +1,26 @@
-// How the organization pages' paths and values read, in one place: the members page at
+// How the organization pages' values read, in one place: the members page at
 // /organizations/<id>/members and the invitation link at /invitations/<token>.
 import type { RouterOutputs } from "@switchboard/api";
-import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
 export type Member = RouterOutputs["organizations"]["members"]["members"][number];
 export type MemberRole = Member["role"];
 export type PendingInvitation = RouterOutputs["organizations"]["invitations"][number];
 export type InvitationView = RouterOutputs["organizations"]["invitation"];
 
-const organizationsPath = "/organizations";
 const invitationsPath = "/invitations";
-const membersPathPattern = /^\/organizations\/([^/]+)\/members$/;
 
-export function membersPath(organizationId: string): string {
-  return `${itemPath(organizationsPath, organizationId)}/members`;
-}
-
-/** The organization id in a members page's path, or null for any other path. */
-export function organizationIdFromMembersPath(pathname: string): string | null {
-  const id = membersPathPattern.exec(pathname)?.[1];
-  if (!id) return null;
-  try {
-    return decodeURIComponent(id);
-  } catch {
-    return id;
-  }
-}
-
-function invitationPath(token: string): string {
-  return itemPath(invitationsPath, token);
-}
-
-/** The token in an invitation link's path, or null for any other path. */
-export function invitationTokenFromPath(pathname: string): string | null {
-  return idFromPath(invitationsPath, pathname);
-}
-
-/** The full link to send: the invitee opens it in their own browser. */
+/** The full link to send: the invitee opens it in their own browser (the route /invitations/$token). */
 export function invitationLink(token: string): string {
-  return `${window.location.origin}${invitationPath(token)}`;
+  return `${window.location.origin}${invitationsPath}/${encodeURIComponent(token)}`;
 }
+
+/** A signed-out visit that will come back to an invitation: sign-in says why, and that sign-up comes back too. */
+export function isInvitationReturn(returnPath: string | undefined): boolean {
+  return returnPath?.startsWith(`${invitationsPath}/`) ?? false;
+}
+
+export const invitationSignInNotice =
+  "Sign in to accept your invitation. New to Switchboard? Create an account with the email the invitation was sent to, and you'll come back here.";
 
 /** Strongest first, as the role menus list them. */
 export const memberRoles: readonly MemberRole[] = ["owner", "admin", "member"];

@@ -1,9 +1,16 @@
 // The page of one thing named in its address (a request, an onboarding): "Loading…" until it is
-// read, the load error with a way back if it can't be, then the page itself.
+// read, the load error with a way back if it can't be, then the page itself. The same "isn't
+// there" view is what the route shows for a malformed id, before any query (ItemNotFound).
+import { Link, type LinkProps } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { readAppError } from "../api/app-error.ts";
-import { Link } from "../routing/router.tsx";
 import { useDocumentTitle } from "./use-document-title.ts";
+
+/** The way back from a thing's page: to its product's own page. */
+interface BackLink {
+  to: NonNullable<LinkProps["to"]>;
+  label: string;
+}
 
 export function LoadedPage<TView>({
   query,
@@ -19,19 +26,12 @@ export function LoadedPage<TView>({
   loading: string;
   /** What a malformed id in the address reads as: to the person, just a thing that isn't there. */
   notFound: string;
-  back: { href: string; label: string };
+  back: BackLink;
   children: (view: TView) => ReactNode;
 }) {
   const view = query.data;
   if (query.error && !view) {
-    return (
-      <PageSection title={title}>
-        <p className="form-error">{loadErrorMessage(query.error, notFound)}</p>
-        <p>
-          <Link href={back.href}>{back.label}</Link>
-        </p>
-      </PageSection>
-    );
+    return <ItemNotFound title={title} message={loadErrorMessage(query.error, notFound)} back={back} />;
   }
   if (!view) {
     return (
@@ -43,6 +43,18 @@ export function LoadedPage<TView>({
     );
   }
   return children(view);
+}
+
+/** A thing's page that cannot be shown: what went wrong in plain words, and the way back. */
+export function ItemNotFound({ title, message, back }: { title: string; message: string; back: BackLink }) {
+  return (
+    <PageSection title={title}>
+      <p className="form-error">{message}</p>
+      <p>
+        <Link to={back.to}>{back.label}</Link>
+      </p>
+    </PageSection>
+  );
 }
 
 function loadErrorMessage(error: unknown, notFound: string): string {

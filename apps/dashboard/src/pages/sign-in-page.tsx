@@ -1,12 +1,16 @@
+import { Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
-import { Link } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
 import { FormError, TextField } from "./form-fields.tsx";
 import { useDocumentTitle } from "./use-document-title.ts";
 
-export function SignInPage({ notice }: { notice: string | null }) {
+/**
+ * Signing in changes the session; the router then re-checks /sign-in, which leads on to
+ * `returnTo` (the address a signed-out visit asked for) or home.
+ */
+export function SignInPage({ notice, returnTo }: { notice: string | null; returnTo: string | undefined }) {
   useDocumentTitle("Sign in");
   const session = useDashboardSession();
   const signIn = trpc.auth.signIn.useMutation({ onSuccess: (result) => session.signedIn(result.token) });
@@ -48,7 +52,10 @@ export function SignInPage({ notice }: { notice: string | null }) {
           </button>
         </form>
         <p className="auth-switch">
-          New to Switchboard? <Link href="/sign-up">Create an account</Link>
+          New to Switchboard?{" "}
+          <Link to="/sign-up" search={{ redirect: returnTo }}>
+            Create an account
+          </Link>
         </p>
       </div>
     </main>

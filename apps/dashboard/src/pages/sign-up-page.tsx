@@ -1,12 +1,13 @@
+import { Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
-import { Link } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
 import { FormError, TextField } from "./form-fields.tsx";
 import { useDocumentTitle } from "./use-document-title.ts";
 
-export function SignUpPage() {
+/** Like sign-in, a new account leads on to `returnTo` or home. */
+export function SignUpPage({ returnTo }: { returnTo: string | undefined }) {
   useDocumentTitle("Create an account");
   const session = useDashboardSession();
   const signUp = trpc.auth.signUp.useMutation({ onSuccess: (result) => session.signedIn(result.token) });
@@ -53,7 +54,10 @@ export function SignUpPage() {
           </button>
         </form>
         <p className="auth-switch">
-          Already have an account? <Link href="/sign-in">Sign in</Link>
+          Already have an account?{" "}
+          <Link to="/sign-in" search={{ redirect: returnTo }}>
+            Sign in
+          </Link>
         </p>
       </div>
     </main>

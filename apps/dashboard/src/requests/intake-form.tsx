@@ -1,15 +1,14 @@
 // The customer's intake: what the vehicle is, what is wrong, and what kind of help they want.
 // The browser only checks that nothing is left empty; every other rule (years, lengths) is the
 // server's, whose plain-language field errors appear under the same fields.
+import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type AppErrorView, readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, optionsOf, RadioGroupField, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
-import { navigate } from "../routing/router.tsx";
 import {
   type Plan,
   planLabels,
-  requestPath,
   type SessionType,
   sessionTypeLabels,
   type Urgency,
@@ -74,12 +73,13 @@ function missingFields(values: IntakeValues): Record<string, string[]> {
 
 export function IntakeForm() {
   const utils = trpc.useUtils();
+  const navigate = useNavigate();
   const [clientErrors, setClientErrors] = useState<AppErrorView | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const submit = trpc.requests.submit.useMutation({
     onSuccess: (result) => {
       void utils.requests.mine.invalidate();
-      navigate(requestPath(result.requestId));
+      void navigate({ to: "/requests/$requestId", params: { requestId: result.requestId } });
     },
   });
   const errors = clientErrors ?? (submit.error ? readAppError(submit.error) : null);

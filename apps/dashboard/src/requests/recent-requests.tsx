@@ -1,7 +1,7 @@
+import { Link } from "@tanstack/react-router";
 import { trpc } from "../api/trpc.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
-import { Link } from "../routing/router.tsx";
-import { formatTime, requestPath, statusSummary } from "./request-labels.ts";
+import { formatTime, statusSummary } from "./request-labels.ts";
 
 /** The customer's recent requests, each linking to its own page. */
 export function RecentRequests() {
@@ -18,7 +18,9 @@ export function RecentRequests() {
     >
       {(request) => (
         <>
-          <Link href={requestPath(request.requestId)}>{request.vehicle}</Link>
+          <Link to="/requests/$requestId" params={{ requestId: request.requestId }}>
+            {request.vehicle}
+          </Link>
           <span className="request-status">{statusSummary(request.status, request.mechanicName)}</span>
           <time dateTime={request.createdAt.toISOString()}>{formatTime(request.createdAt)}</time>
         </>

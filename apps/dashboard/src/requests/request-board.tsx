@@ -1,7 +1,9 @@
 // The mechanics' live board. The first page is read with the event id it is current to; the
 // subscription starts from that id, so nothing that happens in between is missed, and on a
 // reconnect wsLink resumes from the last event it received.
+
 import { skipToken, useMutation } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
 import { useId, useMemo, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { withDates } from "../api/event-dates.ts";
@@ -9,7 +11,6 @@ import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
-import { navigate } from "../routing/router.tsx";
 import {
   afterResync,
   applyBoardChange,
@@ -19,14 +20,7 @@ import {
   removeCard,
   visibleCards,
 } from "./board-state.ts";
-import {
-  formatTime,
-  planLabels,
-  requestPath,
-  sessionTypeLabels,
-  urgencyLabels,
-  vehicleName,
-} from "./request-labels.ts";
+import { formatTime, planLabels, sessionTypeLabels, urgencyLabels, vehicleName } from "./request-labels.ts";
 
 const PAGE_SIZE = 20;
 
@@ -102,9 +96,10 @@ export function RequestBoard() {
     },
   );
 
+  const navigate = useNavigate();
   const accept = trpc.requests.accept.useMutation({
     onMutate: () => setAcceptProblem(null),
-    onSuccess: (result) => navigate(requestPath(result.requestId)),
+    onSuccess: (result) => void navigate({ to: "/requests/$requestId", params: { requestId: result.requestId } }),
     onError: (error, { requestId }) => {
       const { appCode, message } = readAppError(error);
       if (appCode && noLongerOpen.has(appCode)) setLive((current) => removeCard(current, requestId));

@@ -1,6 +1,5 @@
 // How the requests product's values read to people, in one place for every page.
 import type { RouterInputs, RouterOutputs } from "@switchboard/api";
-import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
 export { formatTime } from "../pages/format-time.ts";
 
@@ -44,14 +43,4 @@ export function statusSummary(status: RequestStatus, mechanicName: string | null
     case "expired":
       return "Expired — no mechanic was free";
   }
-}
-
-/** The path of one request's own page (its customer's waiting page, its mechanic's session page). */
-export function requestPath(requestId: string): string {
-  return itemPath("/requests", requestId);
-}
-
-/** The request id in a request page's path, or null for any other path. */
-export function requestIdFromPath(pathname: string): string | null {
-  return idFromPath("/requests", pathname);
 }

@@ -1,8 +1,10 @@
 // One request's own page. For its customer: the live "waiting for a mechanic" view, which
 // turns into "Accepted by <mechanic>" (or cancelled/expired) the moment that happens. For the
 // mechanic who accepted it: the session's starting point, with the customer's concern.
+
 import type { RouterOutputs } from "@switchboard/api";
 import { skipToken } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
@@ -10,7 +12,6 @@ import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
-import { Link } from "../routing/router.tsx";
 import {
   formatTime,
   planLabels,
@@ -52,7 +53,7 @@ export function RequestPage({ requestId, viewer }: { requestId: string; viewer: 
       title="Request"
       loading="Loading the request…"
       notFound="We couldn't find that request."
-      back={{ href: "/requests", label: "Back to Requests" }}
+      back={{ to: "/requests", label: "Back to Requests" }}
     >
       {(view) => (viewer === "mechanic" ? <MechanicSessionView view={view} /> : <CustomerRequestView view={view} />)}
     </LoadedPage>
@@ -153,12 +154,12 @@ function CustomerRequestView({ view }: { view: RequestView }) {
       )}
       {(view.status === "cancelled" || view.status === "expired") && (
         <p>
-          <Link href="/requests">Ask for a mechanic again</Link>
+          <Link to="/requests">Ask for a mechanic again</Link>
         </p>
       )}
       <RequestDetails view={view} heading="Your request" />
       <p>
-        <Link href="/requests">All your requests</Link>
+        <Link to="/requests">All your requests</Link>
       </p>
     </section>
   );
@@ -194,7 +195,7 @@ function MechanicSessionView({ view }: { view: RequestView }) {
       </section>
       <RequestDetails view={view} heading="Request details" withConcern={false} />
       <p>
-        <Link href="/requests">Back to the board</Link>
+        <Link to="/requests">Back to the board</Link>
       </p>
     </section>
   );

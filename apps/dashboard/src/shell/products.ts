@@ -1,6 +1,9 @@
 /** The four products, in navigation order. Each page fills in as its issue lands. */
+/** Each product's own page: a route in the route tree, so a link to it is checked when typed. */
+type ProductPath = "/requests" | "/onboarding" | "/agents" | "/coaching";
+
 export interface Product {
-  path: string;
+  path: ProductPath;
   name: string;
   /** What the product will do, in one sentence for the person using it. */
   purpose: string;
