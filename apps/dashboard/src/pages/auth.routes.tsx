@@ -11,13 +11,16 @@ import { SignInPage } from "./sign-in-page.tsx";
 import { SignUpPage } from "./sign-up-page.tsx";
 
 interface AuthSearch {
-  redirect?: string;
+  redirect?: string | undefined;
 }
 
-/** A `redirect` that is not one of our own addresses is dropped, never followed. */
+/**
+ * A `redirect` that is not one of our own addresses is dropped, never followed. The key is
+ * always returned (undefined when dropped): the router lays the validated search over the raw
+ * one, so leaving it out would keep the raw value.
+ */
 function validateAuthSearch(search: Record<string, unknown>): AuthSearch {
-  const returnPath = returnPathOf(search.redirect);
-  return returnPath ? { redirect: returnPath } : {};
+  return { redirect: returnPathOf(search.redirect) };
 }
 
 function leadOnWhenSignedIn({ context, search }: { context: RouterContext; search: AuthSearch }) {
