@@ -172,3 +172,43 @@ test("the skip link is the first stop on every signed-in page and moves focus to
     await expect(page.getByRole("main")).toBeFocused();
   }
 });
+
+test("an organization or conversation in the address that fails validation is ignored and the page opens", async ({
+  page,
+}) => {
+  const errors = watchForPageErrors(page);
+  await signIn(page);
+  await page.goto("/agents?organization=not-an-organization");
+  await expect(page.getByRole("heading", { level: 1, name: "Agents" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Members of Demo Motors" })).toBeVisible();
+  // A well-formed id of an organization the person is not in falls back the same way.
+  await page.goto("/agents?organization=00000000-0000-4000-8000-000000000000");
+  await expect(page.getByRole("link", { name: "Members of Demo Motors" })).toBeVisible();
+
+  const firstAgent = page
+    .getByRole("region", { name: "Demo Motors's agents" })
+    .getByRole("listitem")
+    .getByRole("link")
+    .first();
+  await firstAgent.click();
+  await expect(page.getByRole("heading", { level: 2, name: "Conversations" })).toBeVisible();
+  await page.goto(`${new URL(page.url()).pathname}?conversation=%7Bnope%7D`);
+  await expect(page.getByRole("heading", { level: 2, name: "Conversations" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Transcript" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("a product whose code can no longer be loaded says so and offers a reload, never a blank page", async ({
+  page,
+}) => {
+  await signIn(page);
+  // As after a deploy: the product chunks this tab knows about are gone from the server.
+  await page.route(/\/assets\/route-pages-[^/]+\.js$/, (route) => route.fulfill({ status: 404, body: "" }));
+  await products(page).getByRole("link", { name: "Coaching" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Something went wrong" })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveText(
+    "The dashboard was updated since this page was opened. Reload to get the new version.",
+  );
+  await expect(page.getByRole("button", { name: "Reload" })).toBeVisible();
+  await expect(products(page)).toBeVisible();
+});

@@ -13,6 +13,8 @@ export function createDashboardRouter(session: DashboardSession) {
     defaultPreload: "intent",
     // Every route's own errors render in its place, inside the shell, not over the whole page.
     defaultErrorComponent: RouteErrorPage,
+    // Shown only when a page's code takes more than a second to arrive (defaultPendingMs).
+    defaultPendingComponent: PagePending,
     scrollRestoration: true,
   });
   // Signing in, out or expiring (here or in another tab) re-runs the routes' checks: a
@@ -25,6 +27,14 @@ declare module "@tanstack/react-router" {
   interface Register {
     router: ReturnType<typeof createDashboardRouter>;
   }
+}
+
+function PagePending() {
+  return (
+    <p className="loading" aria-busy="true">
+      Loading…
+    </p>
+  );
 }
 
 export function App({ router }: { router: ReturnType<typeof createDashboardRouter> }) {

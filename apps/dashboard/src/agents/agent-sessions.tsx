@@ -1,5 +1,5 @@
 // An agent's conversations, newest first; each opens to its transcript.
-import { useState } from "react";
+import { getRouteApi } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
@@ -7,9 +7,15 @@ import { formatTime } from "./agent-labels.ts";
 
 const testPanelDomain = "switchboard-test-panel";
 
+const agentRoute = getRouteApi("/signed-in/agents/$agentId");
+
 export function AgentSessions({ organizationId, agentId }: { organizationId: string; agentId: string }) {
   const sessions = trpc.agents.sessions.useQuery({ organizationId, agentId });
-  const [openId, setOpenId] = useState<string | null>(null);
+  // The open conversation lives in the address (?conversation=<id>), so it can be linked to.
+  const openId = agentRoute.useSearch().conversation ?? null;
+  const navigate = agentRoute.useNavigate();
+  const setOpenId = (id: string | null) =>
+    void navigate({ search: { conversation: id ?? undefined }, replace: true, resetScroll: false });
   return (
     <section aria-labelledby="sessions-heading" className="panel">
       <h2 id="sessions-heading">Conversations</h2>

@@ -1,5 +1,6 @@
 // The Agents product at /agents: pick an organization, see its agents, open one to edit it.
-import { Link } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
@@ -7,9 +8,18 @@ import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { formatTime } from "./agent-labels.ts";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
 
+const agentsRoute = getRouteApi("/signed-in/agents");
+
 export function AgentsPage() {
   useDocumentTitle("Agents");
-  const { query, organizations, organization, choose } = useOrganization();
+  // The organization shown can be named in the address (?organization=<id>), so a link opens it.
+  const { organization: named } = agentsRoute.useSearch();
+  const navigate = agentsRoute.useNavigate();
+  const { query, organizations, organization, choose } = useOrganization(named);
+  // Remembered too, so the agent pages opened from here (and a later visit) use the same one.
+  useEffect(() => {
+    if (organization && organization.id === named) choose(organization.id);
+  }, [organization, named, choose]);
   return (
     <section aria-labelledby="page-heading" className="agents-page">
       <h1 id="page-heading">Agents</h1>
@@ -24,7 +34,10 @@ export function AgentsPage() {
           label="Organization"
           name="organization"
           value={organization.id}
-          onChange={(event) => choose(event.target.value)}
+          onChange={(event) => {
+            choose(event.target.value);
+            void navigate({ search: { organization: event.target.value }, replace: true });
+          }}
           options={organizations.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
         />
       )}

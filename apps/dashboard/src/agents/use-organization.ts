@@ -1,5 +1,6 @@
-// Which organization's agents are shown: the one picked last on this browser, else the first
-// the person belongs to. Remembered so an agent's own page (and a reload) knows it too.
+// Which organization's agents are shown: the one named in the address if the person is in it,
+// else the one picked last on this browser, else the first the person belongs to. Remembered so
+// an agent's own page (and a reload) knows it too.
 import type { RouterOutputs } from "@switchboard/api";
 import { useCallback, useState } from "react";
 import { trpc } from "../api/trpc.ts";
@@ -16,11 +17,15 @@ function remembered(): string | null {
   }
 }
 
-export function useOrganization() {
+export function useOrganization(namedId?: string) {
   const mine = trpc.organizations.mine.useQuery();
   const [chosenId, setChosenId] = useState<string | null>(remembered);
   const organizations = mine.data ?? [];
-  const organization = organizations.find((candidate) => candidate.id === chosenId) ?? organizations[0] ?? null;
+  const organization =
+    organizations.find((candidate) => candidate.id === namedId) ??
+    organizations.find((candidate) => candidate.id === chosenId) ??
+    organizations[0] ??
+    null;
   const choose = useCallback((organizationId: string) => {
     setChosenId(organizationId);
     try {

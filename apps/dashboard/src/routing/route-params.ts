@@ -21,6 +21,11 @@ export function tokenParam(value: string, { min, max }: { min: number; max: numb
   return value;
 }
 
+/** A search value naming one thing by id: kept when it is a uuid, dropped (undefined) otherwise. */
+export function optionalUuid(value: unknown): string | undefined {
+  return typeof value === "string" && uuidPattern.test(value) ? value : undefined;
+}
+
 /**
  * A search value that must be one of a few: anything else (missing, misspelt, hand-edited)
  * falls back to the default, so a bad link still opens the page.
