@@ -120,6 +120,8 @@ test("a search value that fails validation falls back to the default and the pag
   await expect(page).toHaveURL(/\/coaching\/usage\?days=90$/);
   await page.reload();
   await expect(page.getByLabel("Period")).toHaveValue("90");
+  // A link back to the product's page is not "the current page" (only the nav says where you are).
+  await expect(page.getByRole("link", { name: "Back to coaching" })).not.toHaveAttribute("aria-current");
   expect(errors).toEqual([]);
 });
 

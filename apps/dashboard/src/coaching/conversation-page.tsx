@@ -64,7 +64,9 @@ function ConversationView({ conversation }: { conversation: Conversation }) {
   return (
     <section aria-labelledby="page-heading" className="coaching-conversation">
       <p className="back-link">
-        <Link to={back.to}>{back.label}</Link>
+        <Link to={back.to} activeOptions={{ exact: true }}>
+          {back.label}
+        </Link>
       </p>
       <h1 id="page-heading">{conversation.title}</h1>
       <p className="lead">{conversationTypeLabels[conversation.sessionType]} with your coach.</p>

@@ -40,7 +40,9 @@ export function UsagePage() {
   return (
     <section aria-labelledby="page-heading" className="usage-page">
       <p className="back-link">
-        <Link to="/coaching">Back to coaching</Link>
+        <Link to="/coaching" activeOptions={{ exact: true }}>
+          Back to coaching
+        </Link>
       </p>
       <h1 id="page-heading">Usage</h1>
       <p className="lead">What your coach did for you, and what it cost, per day.</p>

@@ -200,7 +200,9 @@ function SessionView({ view }: { view: OnboardingView }) {
               {pipeline.starting ? "Checking your payment…" : "Continue setup"}
             </button>
           )}
-          <Link to="/onboarding">Start again</Link>
+          <Link to="/onboarding" activeOptions={{ exact: true }}>
+            Start again
+          </Link>
         </p>
       )}
 
@@ -272,7 +274,9 @@ function SessionView({ view }: { view: OnboardingView }) {
       {view.status === "completed" && view.apiKey && <ApiKeyPanel sessionId={sessionId} apiKey={view.apiKey} />}
 
       <p>
-        <Link to="/onboarding">All your onboardings</Link>
+        <Link to="/onboarding" activeOptions={{ exact: true }}>
+          All your onboardings
+        </Link>
       </p>
     </section>
   );

@@ -51,7 +51,9 @@ export function ItemNotFound({ title, message, back }: { title: string; message:
     <PageSection title={title}>
       <p className="form-error">{message}</p>
       <p>
-        <Link to={back.to}>{back.label}</Link>
+        <Link to={back.to} activeOptions={{ exact: true }}>
+          {back.label}
+        </Link>
       </p>
     </PageSection>
   );

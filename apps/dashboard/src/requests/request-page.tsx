@@ -154,12 +154,16 @@ function CustomerRequestView({ view }: { view: RequestView }) {
       )}
       {(view.status === "cancelled" || view.status === "expired") && (
         <p>
-          <Link to="/requests">Ask for a mechanic again</Link>
+          <Link to="/requests" activeOptions={{ exact: true }}>
+            Ask for a mechanic again
+          </Link>
         </p>
       )}
       <RequestDetails view={view} heading="Your request" />
       <p>
-        <Link to="/requests">All your requests</Link>
+        <Link to="/requests" activeOptions={{ exact: true }}>
+          All your requests
+        </Link>
       </p>
     </section>
   );
@@ -195,7 +199,9 @@ function MechanicSessionView({ view }: { view: RequestView }) {
       </section>
       <RequestDetails view={view} heading="Request details" withConcern={false} />
       <p>
-        <Link to="/requests">Back to the board</Link>
+        <Link to="/requests" activeOptions={{ exact: true }}>
+          Back to the board
+        </Link>
       </p>
     </section>
   );
