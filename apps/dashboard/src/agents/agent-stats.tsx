@@ -3,6 +3,7 @@
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import "../pages/stats.css";
 
 const days = 14;
 

@@ -7,6 +7,7 @@ import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import { agentPath, formatTime, newAgentPath } from "./agent-labels.ts";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
+import "./agents.css";
 
 export function AgentsPage() {
   useDocumentTitle("Agents");

@@ -10,6 +10,7 @@ import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import { ActionItemsPanel } from "./action-items-panel.tsx";
 import { coachingPath, conversationTypeLabels } from "./coaching-labels.ts";
+import "./coaching.css";
 
 type Conversation = RouterOutputs["coaching"]["conversations"]["get"];
 

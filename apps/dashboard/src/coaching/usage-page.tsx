@@ -8,6 +8,8 @@ import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
 import { coachingPath, formatDay } from "./coaching-labels.ts";
+import "../pages/stats.css";
+import "./coaching.css";
 
 type UsageKind = RouterOutputs["coaching"]["usage"]["daily"]["byKind"][number]["kind"];
 

@@ -1,5 +1,6 @@
 import type { Product } from "../shell/products.ts";
 import { useDocumentTitle } from "./use-document-title.ts";
+import "./product-page.css";
 
 /** A product's page until its own issue lands: says plainly that it is not here yet. */
 export function ProductPage({ product }: { product: Product }) {
