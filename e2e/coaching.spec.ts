@@ -77,7 +77,29 @@ test("the usage page counts the coach's calls per day", async ({ page }) => {
   await openCoaching(page);
   await page.getByRole("link", { name: "See your usage" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Per day" })).toContainText(/[1-9]\d* AI calls, [1-9]\d* tokens/);
+  const perDay = page.getByRole("region", { name: "Per day" });
+  await expect(perDay).toContainText(/[1-9]\d* AI calls, [1-9]\d* tokens/);
+  // Drawn as charts; the numbers are a table only when asked for.
+  await expect(perDay.getByRole("figure", { name: "Tokens per day" }).locator(".recharts-surface")).toBeVisible();
+  await expect(perDay.getByRole("table")).toHaveCount(0);
+  await perDay.getByRole("button", { name: "Show as a table" }).click();
+  const table = perDay.getByRole("table", { name: "Tokens, calls and cost per day" });
+  await expect(table.getByRole("columnheader")).toHaveText([
+    "Day",
+    "Tokens",
+    "AI calls",
+    "Your actions",
+    "Cost",
+    "Latency p50",
+  ]);
+  await expect(
+    table
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: /^[1-9]/ }) })
+      .first(),
+  ).toBeVisible();
+  await perDay.getByRole("button", { name: "Hide the table" }).click();
+  await expect(perDay.getByRole("table")).toHaveCount(0);
   await expect(
     page.getByRole("region", { name: "By kind" }).getByRole("rowheader", { name: "Coach replies" }),
   ).toBeVisible();

@@ -33,6 +33,13 @@ test("every product page runs under the strict Content-Security-Policy with no v
       ...(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])),
     );
   }
+  // The charts (Recharts, its own chunk) draw under the same policy.
+  await navigation.getByRole("link", { name: "Agents" }).click();
+  await page.getByRole("link", { name: "Front desk", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Activity" }).locator(".recharts-surface").first()).toBeVisible();
+  violations.push(
+    ...(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])),
+  );
   await expect(page.getByRole("status")).toHaveText("Live");
   expect(violations).toEqual([]);
 });

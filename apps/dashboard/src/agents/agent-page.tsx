@@ -19,6 +19,7 @@ import { AgentSessions } from "./agent-sessions.tsx";
 import { AgentStats } from "./agent-stats.tsx";
 import { TestChat } from "./test-chat.tsx";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
+import "./agents.css";
 
 export function AgentPage({ agentId }: { agentId: string }) {
   const { query, organization } = useOrganization();

@@ -4,6 +4,7 @@ import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { formatTime } from "./agent-labels.ts";
+import "../chat/chat.css";
 
 const testPanelDomain = "switchboard-test-panel";
 

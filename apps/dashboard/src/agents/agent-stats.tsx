@@ -1,8 +1,13 @@
-// An agent's last two weeks, per day: a bar per day (messages) for the shape, and a table with
-// every number for reading.
+// An agent's last two weeks, per day: what it did (conversations, messages, failed replies),
+// the tokens it used and how fast it answered, drawn as charts with the numbers as a table
+// behind a toggle (pages/usage-chart.tsx).
+import type { RouterOutputs } from "@switchboard/api";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { UsageChart, type UsageChartSpec } from "../pages/usage-chart.tsx";
+
+type StatsDay = RouterOutputs["agents"]["stats"][number];
 
 const days = 14;
 
@@ -12,14 +17,39 @@ function dayLabel(day: string): string {
   return dayFormat.format(new Date(`${day}T00:00:00Z`));
 }
 
-function milliseconds(value: number | null): string {
-  return value === null ? "—" : `${value} ms`;
-}
+const milliseconds = (value: number) => `${value.toLocaleString()} ms`;
+
+const charts: readonly UsageChartSpec<StatsDay>[] = [
+  {
+    title: "Conversations, messages and failed replies per day",
+    unit: "Count",
+    kind: "bar",
+    series: [
+      { label: "Conversations", value: (row) => row.conversations },
+      { label: "Messages", value: (row) => row.messages },
+      { label: "Failed replies", value: (row) => row.errors },
+    ],
+  },
+  {
+    title: "Tokens per day",
+    unit: "Tokens",
+    kind: "bar",
+    series: [{ label: "Tokens", value: (row) => row.tokens }],
+  },
+  {
+    title: "Reply latency per day (milliseconds)",
+    unit: "ms",
+    kind: "line",
+    series: [
+      { label: "Latency p50", value: (row) => row.latencyP50Ms, format: milliseconds },
+      { label: "Latency p95", value: (row) => row.latencyP95Ms, format: milliseconds },
+    ],
+  },
+];
 
 export function AgentStats({ organizationId, agentId }: { organizationId: string; agentId: string }) {
   const stats = trpc.agents.stats.useQuery({ organizationId, agentId, days });
   const rows = stats.data ?? [];
-  const most = Math.max(1, ...rows.map((row) => row.messages));
   const totals = rows.reduce(
     (sum, row) => ({
       conversations: sum.conversations + row.conversations,
@@ -40,40 +70,13 @@ export function AgentStats({ organizationId, agentId }: { organizationId: string
             Last {days} days: {totals.conversations} conversations, {totals.messages} messages, {totals.tokens} tokens,{" "}
             {totals.errors} failed replies.
           </p>
-          <div className="stats-bars" aria-hidden="true">
-            {rows.map((row) => (
-              <div key={row.day} className="stats-bar-column" title={`${dayLabel(row.day)}: ${row.messages} messages`}>
-                <div className="stats-bar" style={{ height: `${(row.messages / most) * 100}%` }} />
-              </div>
-            ))}
-          </div>
-          <table className="stats-table">
-            <caption>Per day</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                <th scope="col">Conversations</th>
-                <th scope="col">Messages</th>
-                <th scope="col">Tokens</th>
-                <th scope="col">Latency p50</th>
-                <th scope="col">Latency p95</th>
-                <th scope="col">Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.day}>
-                  <th scope="row">{dayLabel(row.day)}</th>
-                  <td>{row.conversations}</td>
-                  <td>{row.messages}</td>
-                  <td>{row.tokens}</td>
-                  <td>{milliseconds(row.latencyP50Ms)}</td>
-                  <td>{milliseconds(row.latencyP95Ms)}</td>
-                  <td>{row.errors}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <UsageChart
+            caption="Per day"
+            rows={rows}
+            formatDay={dayLabel}
+            charts={charts}
+            emptyMessage={`No conversations in the last ${days} days.`}
+          />
         </>
       )}
     </section>

@@ -7,6 +7,7 @@ import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { formatTime } from "./agent-labels.ts";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
+import "./agents.css";
 
 const agentsRoute = getRouteApi("/signed-in/agents");
 

@@ -3,6 +3,7 @@
 import type { FormEvent, ReactNode } from "react";
 import { FormError, TextAreaField } from "../pages/form-fields.tsx";
 import type { ChatBubble, ReplyStats } from "./streamed-chat.ts";
+import "./chat.css";
 
 function statsLine(stats: ReplyStats): string {
   const tokens = stats.tokensUsed === null ? "tokens not reported" : `${stats.tokensUsed} tokens`;

@@ -11,6 +11,7 @@ import { CoachingWelcome } from "./coaching-welcome.tsx";
 import { ConversationsPanel } from "./conversations-panel.tsx";
 import { GoalsBoard } from "./goals-board.tsx";
 import { SummariesPanel } from "./summaries-panel.tsx";
+import "./coaching.css";
 
 export function CoachingPage() {
   useDocumentTitle("Coaching");

@@ -11,6 +11,7 @@ import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { ActionItemsPanel } from "./action-items-panel.tsx";
 import { conversationTypeLabels } from "./coaching-labels.ts";
+import "./coaching.css";
 
 type Conversation = RouterOutputs["coaching"]["conversations"]["get"];
 

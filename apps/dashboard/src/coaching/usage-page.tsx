@@ -1,15 +1,19 @@
-// The person's usage at /coaching/usage: AI calls, tokens and estimated cost per day (a bar per
-// day for the shape, a table for the numbers), and what each kind of call cost.
+// The person's usage at /coaching/usage: tokens, AI calls and their own actions per day as charts
+// (pages/usage-chart.tsx, the numbers with cost and latency as a table behind a toggle), and
+// what each kind of call cost.
 import type { RouterOutputs } from "@switchboard/api";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
+import { UsageChart, type UsageChartSpec, type UsageSeries } from "../pages/usage-chart.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { formatDay } from "./coaching-labels.ts";
 import type { UsagePeriod } from "./usage.route.tsx";
+import "./coaching.css";
 
 type UsageKind = RouterOutputs["coaching"]["usage"]["daily"]["byKind"][number]["kind"];
+type UsageDay = RouterOutputs["coaching"]["usage"]["daily"]["days"][number];
 
 const kindLabels: Record<UsageKind, string> = {
   chat_completion: "Coach replies",
@@ -29,6 +33,29 @@ const usageRoute = getRouteApi("/signed-in/coaching/usage");
 
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
+const charts: readonly UsageChartSpec<UsageDay>[] = [
+  {
+    title: "Tokens per day",
+    unit: "Tokens",
+    kind: "bar",
+    series: [{ label: "Tokens", value: (row) => row.totalTokens }],
+  },
+  {
+    title: "AI calls and your own actions per day",
+    unit: "Count",
+    kind: "bar",
+    series: [
+      { label: "AI calls", value: (row) => row.aiCalls },
+      { label: "Your actions", value: (row) => row.userActions },
+    ],
+  },
+];
+
+const tableOnly: readonly UsageSeries<UsageDay>[] = [
+  { label: "Cost", value: (row) => row.estimatedCostUsd, format: usd },
+  { label: "Latency p50", value: (row) => row.p50LatencyMs, format: (value) => `${value} ms` },
+];
+
 export function UsagePage() {
   useDocumentTitle("Coaching usage");
   // The period lives in the address (?days=7), so a link or a reload keeps it.
@@ -36,7 +63,6 @@ export function UsagePage() {
   const navigate = usageRoute.useNavigate();
   const usage = trpc.coaching.usage.daily.useQuery({ days });
   const rows = usage.data?.days ?? [];
-  const most = Math.max(1, ...rows.map((row) => row.totalTokens));
   return (
     <section aria-labelledby="page-heading" className="usage-page">
       <p className="back-link">
@@ -65,42 +91,14 @@ export function UsagePage() {
               {usage.data.totals.aiCalls} AI calls, {usage.data.totals.totalTokens} tokens, about{" "}
               {usd(usage.data.totals.estimatedCostUsd)}; {usage.data.totals.userActions} of your own actions.
             </p>
-            <div className="stats-bars" aria-hidden="true">
-              {rows.map((row) => (
-                <div
-                  key={row.day}
-                  className="stats-bar-column"
-                  title={`${formatDay(row.day)}: ${row.totalTokens} tokens`}
-                >
-                  <div className="stats-bar" style={{ height: `${(row.totalTokens / most) * 100}%` }} />
-                </div>
-              ))}
-            </div>
-            <table className="stats-table">
-              <caption>Tokens, calls and cost per day</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">AI calls</th>
-                  <th scope="col">Tokens</th>
-                  <th scope="col">Cost</th>
-                  <th scope="col">Latency p50</th>
-                  <th scope="col">Your actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.day}>
-                    <th scope="row">{formatDay(row.day)}</th>
-                    <td>{row.aiCalls}</td>
-                    <td>{row.totalTokens}</td>
-                    <td>{usd(row.estimatedCostUsd)}</td>
-                    <td>{row.p50LatencyMs === null ? "—" : `${row.p50LatencyMs} ms`}</td>
-                    <td>{row.userActions}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <UsageChart
+              caption="Tokens, calls and cost per day"
+              rows={rows}
+              formatDay={formatDay}
+              charts={charts}
+              tableOnly={tableOnly}
+              emptyMessage="Nothing in this period: no AI calls and none of your own actions."
+            />
           </section>
           <section aria-labelledby="usage-kinds-heading" className="panel">
             <h2 id="usage-kinds-heading">By kind</h2>
@@ -121,9 +119,9 @@ export function UsagePage() {
                   {usage.data.byKind.map((row) => (
                     <tr key={row.kind}>
                       <th scope="row">{kindLabels[row.kind]}</th>
-                      <td>{row.calls}</td>
-                      <td>{row.totalTokens}</td>
-                      <td>{usd(row.estimatedCostUsd)}</td>
+                      <td data-label="Calls">{row.calls}</td>
+                      <td data-label="Tokens">{row.totalTokens}</td>
+                      <td data-label="Cost">{usd(row.estimatedCostUsd)}</td>
                     </tr>
                   ))}
                 </tbody>

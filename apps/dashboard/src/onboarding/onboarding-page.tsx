@@ -3,6 +3,7 @@
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { MyOnboardings } from "./my-onboardings.tsx";
 import { OnboardingForm } from "./onboarding-form.tsx";
+import "./onboarding.css";
 
 export function OnboardingPage({ email }: { email: string }) {
   useDocumentTitle("Onboarding");

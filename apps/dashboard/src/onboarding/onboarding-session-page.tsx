@@ -23,6 +23,7 @@ import {
   stepLabels,
 } from "./onboarding-labels.ts";
 import { SetupProgress } from "./setup-progress.tsx";
+import "./onboarding.css";
 
 /** How the person arrived: back from Stripe having paid, or having cancelled, or otherwise. */
 type Arrival = "paid" | "cancelled" | null;

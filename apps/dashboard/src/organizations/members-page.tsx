@@ -25,6 +25,8 @@ import {
   roleInSentence,
   roleLabels,
 } from "./organization-labels.ts";
+import "../pages/personal-list.css";
+import "./organizations.css";
 
 export function MembersPage({ organizationId, myUserId }: { organizationId: string; myUserId: string }) {
   const mine = trpc.organizations.mine.useQuery();

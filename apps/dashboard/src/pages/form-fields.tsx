@@ -8,6 +8,7 @@ import {
   type TextareaHTMLAttributes,
   useId,
 } from "react";
+import "./forms.css";
 
 interface FieldText {
   /** A standing explanation under the control, e.g. a password rule. */

@@ -3,6 +3,7 @@
 // a note that there is nothing yet, or the list.
 import type { ReactNode } from "react";
 import { readAppError } from "../api/app-error.ts";
+import "./personal-list.css";
 
 export function PersonalList<TItem>({
   id,

@@ -20,6 +20,7 @@ import {
   urgencyLabels,
   vehicleName,
 } from "./request-labels.ts";
+import "./requests.css";
 
 type RequestView = RouterOutputs["requests"]["get"];
 

@@ -5,6 +5,7 @@ import { IntakeForm } from "./intake-form.tsx";
 import { MechanicProfileSection } from "./mechanic-profile-form.tsx";
 import { RecentRequests } from "./recent-requests.tsx";
 import { RequestBoard } from "./request-board.tsx";
+import "./requests.css";
 
 export type RequestsViewer = "customer" | "mechanic";
 
