@@ -269,7 +269,9 @@ function SessionView({ view }: { view: OnboardingView }) {
         </dl>
       </section>
 
-      {view.status === "completed" && view.apiKey && <ApiKeyPanel sessionId={sessionId} apiKey={view.apiKey} />}
+      {view.status === "completed" && view.apiKey && (
+        <ApiKeyPanel sessionId={sessionId} organizationId={view.organizationId} apiKey={view.apiKey} />
+      )}
 
       <p>
         <Link href="/onboarding">All your onboardings</Link>

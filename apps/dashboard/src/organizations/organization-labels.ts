@@ -1,5 +1,6 @@
 // How the organization pages' paths and values read, in one place: the members page at
-// /organizations/<id>/members and the invitation link at /invitations/<token>.
+// /organizations/<id>/members, the settings page at /organizations/<id>/settings and the
+// invitation link at /invitations/<token>.
 import type { RouterOutputs } from "@switchboard/api";
 import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
@@ -7,24 +8,40 @@ export type Member = RouterOutputs["organizations"]["members"]["members"][number
 export type MemberRole = Member["role"];
 export type PendingInvitation = RouterOutputs["organizations"]["invitations"][number];
 export type InvitationView = RouterOutputs["organizations"]["invitation"];
+export type OrganizationSettings = RouterOutputs["organizations"]["settings"];
+export type ApiKeyListItem = RouterOutputs["organizations"]["apiKeys"]["list"][number];
 
 const organizationsPath = "/organizations";
 const invitationsPath = "/invitations";
 const membersPathPattern = /^\/organizations\/([^/]+)\/members$/;
+const settingsPathPattern = /^\/organizations\/([^/]+)\/settings$/;
 
 export function membersPath(organizationId: string): string {
   return `${itemPath(organizationsPath, organizationId)}/members`;
 }
 
-/** The organization id in a members page's path, or null for any other path. */
-export function organizationIdFromMembersPath(pathname: string): string | null {
-  const id = membersPathPattern.exec(pathname)?.[1];
+export function settingsPath(organizationId: string): string {
+  return `${itemPath(organizationsPath, organizationId)}/settings`;
+}
+
+function organizationIdFrom(pattern: RegExp, pathname: string): string | null {
+  const id = pattern.exec(pathname)?.[1];
   if (!id) return null;
   try {
     return decodeURIComponent(id);
   } catch {
     return id;
   }
+}
+
+/** The organization id in a members page's path, or null for any other path. */
+export function organizationIdFromMembersPath(pathname: string): string | null {
+  return organizationIdFrom(membersPathPattern, pathname);
+}
+
+/** The organization id in a settings page's path, or null for any other path. */
+export function organizationIdFromSettingsPath(pathname: string): string | null {
+  return organizationIdFrom(settingsPathPattern, pathname);
 }
 
 function invitationPath(token: string): string {
@@ -52,6 +69,11 @@ export const roleInSentence: Record<MemberRole, string> = { owner: "an owner", a
 /** Owners and admins invite and remove people; members see the list. */
 export function canManageMembers(role: MemberRole): boolean {
   return role === "owner" || role === "admin";
+}
+
+/** Owners and admins rename the organization and create and revoke its API keys (organizations.rename, apiKeys.*). */
+export function canManageSettings(role: MemberRole): boolean {
+  return canManageMembers(role);
 }
 
 /** Only owners change roles (the API's rule: organizations.changeRole). */

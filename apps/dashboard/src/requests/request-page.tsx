@@ -6,6 +6,7 @@ import { skipToken } from "@tanstack/react-query";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
+import { ConfirmDialog } from "../pages/confirm-dialog.tsx";
 import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
@@ -120,7 +121,6 @@ function CustomerRequestView({ view }: { view: RequestView }) {
       void utils.requests.mine.invalidate();
     },
   });
-  const cancelError = cancel.error ? cancelErrorMessage(cancel.error) : null;
 
   const { status } = view;
   const mechanicName = view.mechanicName ?? "a mechanic";
@@ -138,17 +138,24 @@ function CustomerRequestView({ view }: { view: RequestView }) {
         <p>{explanation}</p>
       </div>
       <LiveUpdatesAlert problem={liveProblem} />
-      <FormError message={cancelError} />
+      {/* Also on the page: a request accepted meanwhile is no longer pending, which closes the dialog. */}
+      <FormError message={cancel.error ? cancelErrorMessage(cancel.error) : null} />
       {view.status === "pending" && (
         <p>
-          <button
-            type="button"
-            className="secondary"
-            disabled={cancel.isPending}
-            onClick={() => cancel.mutate({ requestId })}
-          >
-            {cancel.isPending ? "Cancelling…" : "Cancel request"}
-          </button>
+          <ConfirmDialog
+            trigger={
+              <button type="button" className="secondary">
+                Cancel request
+              </button>
+            }
+            title="Cancel this request?"
+            description="Mechanics stop seeing it at once. You can ask for a mechanic again afterwards."
+            confirmLabel="Yes, cancel it"
+            pendingLabel="Cancelling…"
+            cancelLabel="Keep waiting"
+            onConfirm={() => cancel.mutateAsync({ requestId })}
+            errorMessage={cancelErrorMessage}
+          />
         </p>
       )}
       {(view.status === "cancelled" || view.status === "expired") && (

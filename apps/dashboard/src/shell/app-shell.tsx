@@ -15,7 +15,12 @@ import { OnboardingSessionPage } from "../onboarding/onboarding-session-page.tsx
 import { InvitationPage } from "../organizations/invitation-page.tsx";
 import { rememberedInvitationPath } from "../organizations/invitation-return.ts";
 import { MembersPage } from "../organizations/members-page.tsx";
-import { invitationTokenFromPath, organizationIdFromMembersPath } from "../organizations/organization-labels.ts";
+import {
+  invitationTokenFromPath,
+  organizationIdFromMembersPath,
+  organizationIdFromSettingsPath,
+} from "../organizations/organization-labels.ts";
+import { OrganizationSettingsPage } from "../organizations/settings-page.tsx";
 import { NotFoundPage } from "../pages/not-found-page.tsx";
 import { ProductPage } from "../pages/product-page.tsx";
 import { requestIdFromPath } from "../requests/request-labels.ts";
@@ -105,6 +110,9 @@ function ShellPage({ pathname, me }: { pathname: string; me: Me }) {
   if (agentId) return <AgentPage key={agentId} agentId={agentId} />;
   const membersOf = organizationIdFromMembersPath(pathname);
   if (membersOf) return <MembersPage key={membersOf} organizationId={membersOf} myUserId={me.user.id} />;
+  const settingsOf = organizationIdFromSettingsPath(pathname);
+  if (settingsOf)
+    return <OrganizationSettingsPage key={settingsOf} organizationId={settingsOf} myUserId={me.user.id} />;
   const invitationToken = invitationTokenFromPath(pathname);
   if (invitationToken) return <InvitationPage key={invitationToken} token={invitationToken} myEmail={me.user.email} />;
   if (pathname === "/coaching") return <CoachingPage />;
