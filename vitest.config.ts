@@ -19,6 +19,8 @@ export default defineConfig({
       "apps/server/src/**/*.test.ts",
       "apps/server/test/**/*.test.ts",
       "scripts/**/*.test.ts",
+      // The dashboard's pure modules (no DOM): shell/products.test.ts.
+      "apps/dashboard/src/**/*.test.ts",
     ],
     globalSetup: ["packages/testing/src/global-setup.ts"],
     testTimeout: 30_000,

@@ -1,7 +1,8 @@
 // The Agents product at /agents: pick an organization, see its agents, open one to edit it.
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
-import { membersPath } from "../organizations/organization-labels.ts";
+import { NoOrganizationYet } from "../organizations/no-organization.tsx";
+import { membersPath, settingsPath } from "../organizations/organization-labels.ts";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { Link } from "../routing/router.tsx";
@@ -17,9 +18,7 @@ export function AgentsPage() {
       <p className="lead">The AI agents that answer your visitors: their instructions, versions and conversations.</p>
       {query.isPending && <p className="loading">Loading your organizations…</p>}
       <FormError message={query.error ? readAppError(query.error).message : null} />
-      {query.isSuccess && !organization && (
-        <p className="empty-state">You don't belong to an organization yet, so there are no agents to show.</p>
-      )}
+      {query.isSuccess && !organization && <NoOrganizationYet />}
       {organizations.length > 1 && organization && (
         <SelectField
           label="Organization"
@@ -32,6 +31,8 @@ export function AgentsPage() {
       {organization && (
         <p>
           <Link href={membersPath(organization.id)}>Members of {organization.name}</Link>
+          {" · "}
+          <Link href={settingsPath(organization.id)}>Settings of {organization.name}</Link>
         </p>
       )}
       {organization && <AgentList key={organization.id} organization={organization} />}

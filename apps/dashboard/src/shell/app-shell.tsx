@@ -20,6 +20,7 @@ import {
   organizationIdFromMembersPath,
   organizationIdFromSettingsPath,
 } from "../organizations/organization-labels.ts";
+import { OrganizationLinks } from "../organizations/organization-links.tsx";
 import { OrganizationSettingsPage } from "../organizations/settings-page.tsx";
 import { NotFoundPage } from "../pages/not-found-page.tsx";
 import { ProductPage } from "../pages/product-page.tsx";
@@ -29,7 +30,7 @@ import { RequestsPage } from "../requests/requests-page.tsx";
 import { Link, navigate, Redirect, usePathname } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
 import { ConnectionIndicator } from "./connection-indicator.tsx";
-import { homePath, products } from "./products.ts";
+import { homePath, products, productsFor } from "./products.ts";
 
 type Me = RouterOutputs["auth"]["me"];
 
@@ -66,7 +67,7 @@ export function AppShell({ me }: { me: Me }) {
       <div className="shell-body">
         <nav aria-label="Products" className="sidebar">
           <ul>
-            {products.map(({ path, name }) => (
+            {productsFor(me).map(({ path, name }) => (
               <li key={path}>
                 <Link href={path} aria-current={currentness(pathname, path)}>
                   {name}
@@ -74,6 +75,7 @@ export function AppShell({ me }: { me: Me }) {
               </li>
             ))}
           </ul>
+          <OrganizationLinks memberships={me.memberships} />
         </nav>
         <main className="content">
           <ShellPage pathname={pathname} me={me} />
