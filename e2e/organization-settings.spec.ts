@@ -227,3 +227,28 @@ test("a customer in no organization is not offered Agents, and is told how to ge
   await expect(page).toHaveURL(/\/onboarding$/);
   await expect(page.getByRole("heading", { level: 1, name: "Onboarding" })).toBeVisible();
 });
+
+test("at phone width the settings page and its dialog fit the screen", async ({ page, request }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const { organizationId, ownerToken } = await demoMotors(request);
+  const keyName = `A rather long key name for the phone ${randomUUID().slice(0, 6)}`;
+  await callApi(request, "organizations.apiKeys.create", { organizationId, name: keyName }, ownerToken);
+  await signIn(page, owner.email, owner.password);
+  await page.goto(`/organizations/${organizationId}/settings`);
+  await expect(settingsHeading(page)).toBeVisible();
+  const keys = page.getByRole("region", { name: "API keys" });
+  await keys.getByLabel("New key's name").fill("Phone");
+  await keys.getByRole("button", { name: "Create key" }).click();
+  await expect(keys.getByRole("textbox", { name: "API key" })).toHaveValue(/^sb_live_/);
+  const documentWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+  expect(await documentWidth()).toBeLessThanOrEqual(390);
+
+  await keys.getByRole("button", { name: `Revoke ${keyName}` }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toBeVisible();
+  const box = await dialog.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+  await dialog.getByRole("button", { name: "Revoke key" }).click();
+  await expect(keys.getByRole("listitem").filter({ hasText: keyName })).toContainText("revoked");
+  expect(await documentWidth()).toBeLessThanOrEqual(390);
+});
