@@ -37,6 +37,14 @@ test("every product page runs under the strict Content-Security-Policy with no v
   await navigation.getByRole("link", { name: "Agents" }).click();
   await page.getByRole("link", { name: "Front desk", exact: true }).click();
   await expect(page.getByRole("region", { name: "Activity" }).locator(".recharts-surface").first()).toBeVisible();
+  // The organization settings page, and a confirmation dialog (Radix: no injected <style>).
+  await page.getByRole("link", { name: "Settings for Demo Motors" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings of Demo Motors" })).toBeVisible();
+  await page.getByRole("link", { name: "People in Demo Motors" }).click();
+  await page.getByRole("button", { name: "Leave organization" }).click();
+  await expect(page.getByRole("alertdialog", { name: "Leave Demo Motors?" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
   violations.push(
     ...(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [])),
   );

@@ -220,6 +220,26 @@ export const everyPage: readonly PageState[] = [
     open: openMembers,
   },
   {
+    name: "organizations: the settings page, with a key just created",
+    open: async (page) => {
+      await signIn(page, accounts.owner);
+      await page.getByRole("link", { name: "Settings for Demo Motors" }).click();
+      await heading(page, "Settings of Demo Motors");
+      const keys = page.getByRole("region", { name: "API keys" });
+      await keys.getByLabel("New key's name").fill(`Checker ${randomUUID().slice(0, 8)}`);
+      await keys.getByRole("button", { name: "Create key" }).click();
+      await expect(keys.getByRole("button", { name: /^Revoke/ }).first()).toBeVisible();
+    },
+  },
+  {
+    name: "agents: someone in no organization, offered the next step",
+    open: async (page) => {
+      await signUp(page);
+      await page.goto("/agents");
+      await expect(page.getByRole("link", { name: "Set up your business" })).toBeVisible();
+    },
+  },
+  {
     name: "organizations: an invitation",
     open: async (page, browser) => {
       await signUp(page);

@@ -98,8 +98,17 @@ test("the owner invites a new person, who signs up and joins; the owner changes 
   await page.reload();
   await expect(ownerRow.getByRole("combobox", { name: `Role for ${owner.name}` })).toHaveValue("owner");
 
-  await newMember.getByRole("button", { name: "Remove" }).click();
-  await newMember.getByRole("button", { name: "Yes, remove" }).click();
+  // Removal is confirmed in an accessible dialog, which names who goes and keeps focus inside.
+  await newMember.getByRole("button", { name: `Remove ${name}` }).click();
+  const dialog = page.getByRole("alertdialog", { name: `Remove ${name} from Demo Motors?` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Keep it" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(newMember).toBeVisible();
+  await newMember.getByRole("button", { name: `Remove ${name}` }).click();
+  await dialog.getByRole("button", { name: "Yes, remove" }).click();
+  await expect(dialog).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: "removed" })).toHaveText(
     `${name} was removed from Demo Motors.`,
   );
@@ -152,8 +161,12 @@ test("a member leaves the organization themselves; the only owner is told why th
 
   const ownerLeave = page.getByRole("region", { name: "Leave this organization" });
   await ownerLeave.getByRole("button", { name: "Leave organization" }).click();
-  await ownerLeave.getByRole("button", { name: "Yes, leave" }).click();
-  await expect(ownerLeave.getByRole("alert")).toHaveText(lastOwnerMessage);
+  // The refusal is said inside the dialog, which stays open with it.
+  const ownerDialog = page.getByRole("alertdialog", { name: "Leave Demo Motors?" });
+  await ownerDialog.getByRole("button", { name: "Yes, leave" }).click();
+  await expect(ownerDialog.getByRole("alert")).toHaveText(lastOwnerMessage);
+  await ownerDialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(ownerDialog).toHaveCount(0);
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Members of Demo Motors" })).toBeVisible();
 
@@ -164,8 +177,9 @@ test("a member leaves the organization themselves; the only owner is told why th
   await invitee.getByRole("link", { name: "See the members" }).click();
   const leave = invitee.getByRole("region", { name: "Leave this organization" });
   await leave.getByRole("button", { name: "Leave organization" }).click();
-  await expect(leave.getByText("Leave Demo Motors?")).toBeVisible();
-  await leave.getByRole("button", { name: "Yes, leave" }).click();
+  const leaveDialog = invitee.getByRole("alertdialog", { name: "Leave Demo Motors?" });
+  await expect(leaveDialog).toContainText("You lose access to its agents at once");
+  await leaveDialog.getByRole("button", { name: "Yes, leave" }).click();
   await expect(invitee.getByRole("status").filter({ hasText: "You left" })).toHaveText(
     "You left Demo Motors. Its agents and members are no longer available to you.",
   );

@@ -204,8 +204,20 @@ test("a customer who cancels while waiting takes the card off the board", async 
   await askForMechanic(customerPage, intake);
   await expect(cardFor(mayaPage, intake)).toBeVisible();
 
+  // Asked once more in an accessible dialog: "Keep waiting" (or Escape) changes nothing.
   await customerPage.getByRole("button", { name: "Cancel request" }).click();
+  const dialog = customerPage.getByRole("alertdialog", { name: "Cancel this request?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Keep waiting" })).toBeFocused();
+  await customerPage.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(customerPage.getByRole("button", { name: "Cancel request" })).toBeFocused();
+  await expect(cardFor(mayaPage, intake)).toBeVisible();
+
+  await customerPage.getByRole("button", { name: "Cancel request" }).click();
+  await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(customerPage.getByRole("heading", { level: 1, name: "Request cancelled" })).toBeVisible();
+  await expect(dialog).toHaveCount(0);
   await expect(cardFor(mayaPage, intake)).toHaveCount(0);
 
   await customerPage.getByRole("link", { name: "All your requests" }).click();

@@ -2,7 +2,8 @@ import { expect, type Page, test } from "@playwright/test";
 
 // Created by the demo seed (packages/db/src/seed.ts), which the e2e server runs at start.
 const demoCustomer = { email: "customer@demo.switchboard.dev", password: "demo-customer-pass", name: "Casey Customer" };
-const productNames = ["Requests", "Onboarding", "Agents", "Coaching"];
+// The products a customer in no organization can use (shell/products.ts productsFor): not Agents.
+const productNames = ["Requests", "Onboarding", "Coaching"];
 
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
@@ -21,6 +22,7 @@ test("the demo customer signs in, sees the dashboard, and signs out", async ({ p
   for (const name of productNames) {
     await expect(navigation.getByRole("link", { name })).toBeVisible();
   }
+  await expect(navigation.getByRole("link", { name: "Agents" })).toHaveCount(0);
   await expect(page).toHaveURL(/\/requests$/);
   await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
   // The WebSocket authenticates with the new token and comes up.

@@ -12,6 +12,7 @@ import { onboardingRoute } from "./onboarding/onboarding.route.tsx";
 import { onboardingSessionRoute } from "./onboarding/onboarding-session.route.tsx";
 import { invitationRoute } from "./organizations/invitation.route.tsx";
 import { membersRoute } from "./organizations/members.route.tsx";
+import { settingsRoute } from "./organizations/settings.route.tsx";
 import { signInRoute, signUpRoute } from "./pages/auth.routes.tsx";
 import { requestRoute } from "./requests/request.route.tsx";
 import { requestsRoute } from "./requests/requests.route.tsx";
@@ -31,6 +32,7 @@ export const routeTree = rootRoute.addChildren([
     newAgentRoute,
     agentRoute,
     membersRoute,
+    settingsRoute,
     invitationRoute,
     coachingRoute,
     usageRoute,

@@ -3,6 +3,7 @@ import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
+import { NoOrganizationYet } from "../organizations/no-organization.tsx";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { formatTime } from "./agent-labels.ts";
@@ -27,9 +28,7 @@ export function AgentsPage() {
       <p className="lead">The AI agents that answer your visitors: their instructions, versions and conversations.</p>
       {query.isPending && <p className="loading">Loading your organizations…</p>}
       <FormError message={query.error ? readAppError(query.error).message : null} />
-      {query.isSuccess && !organization && (
-        <p className="empty-state">You don't belong to an organization yet, so there are no agents to show.</p>
-      )}
+      {query.isSuccess && !organization && <NoOrganizationYet />}
       {organizations.length > 1 && organization && (
         <SelectField
           label="Organization"
@@ -46,6 +45,10 @@ export function AgentsPage() {
         <p>
           <Link to="/organizations/$organizationId/members" params={{ organizationId: organization.id }}>
             Members of {organization.name}
+          </Link>
+          {" · "}
+          <Link to="/organizations/$organizationId/settings" params={{ organizationId: organization.id }}>
+            Settings of {organization.name}
           </Link>
         </p>
       )}

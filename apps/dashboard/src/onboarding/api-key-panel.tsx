@@ -2,29 +2,41 @@
 // server erases it as it hands it over, so it lives only in this component's state — never in
 // the query cache — and is gone when the person leaves the page. After that only its
 // fingerprint is shown, to recognise it by.
-import { type ReactNode, useId, useState } from "react";
+
+import { Link } from "@tanstack/react-router";
+import { type ReactNode, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { RevealedApiKey } from "../pages/revealed-api-key.tsx";
 import { formatTime, type OnboardingView } from "./onboarding-labels.ts";
 
 type ApiKeyView = NonNullable<OnboardingView["apiKey"]>;
 
-export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: ApiKeyView }) {
+export function ApiKeyPanel({
+  sessionId,
+  organizationId,
+  apiKey,
+}: {
+  sessionId: string;
+  /** The organization the onboarding set up, whose settings make new keys. */
+  organizationId: string | null;
+  apiKey: ApiKeyView;
+}) {
+  const settings = <OrganizationSettingsLink organizationId={organizationId} />;
   const [revealed, setRevealed] = useState<{ secret: string; fingerprint: string } | null>(null);
   const reveal = trpc.onboarding.revealApiKey.useMutation({ onSuccess: (result) => setRevealed(result) });
   const revealError = reveal.error ? readAppError(reveal.error).message : null;
 
   let body: ReactNode;
   if (revealed) {
-    body = <RevealedKey secret={revealed.secret} fingerprint={revealed.fingerprint} />;
+    body = <RevealedApiKey secret={revealed.secret} fingerprint={revealed.fingerprint} />;
   } else if (apiKey.revealed) {
     body = (
       <>
         <Fingerprint fingerprint={apiKey.fingerprint} />
         <p>
-          This key was already shown once, so we can't show it again. If you lost it, create a new key in your
-          organization's settings.
+          This key was already shown once, so we can't show it again. If you lost it, create a new key in {settings}.
         </p>
       </>
     );
@@ -32,7 +44,7 @@ export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: 
     body = (
       <>
         <Fingerprint fingerprint={apiKey.fingerprint} />
-        <p>The 2 hours to view this key have passed. Create a new key in your organization's settings.</p>
+        <p>The 2 hours to view this key have passed. Create a new key in {settings}.</p>
       </>
     );
   } else {
@@ -65,52 +77,19 @@ export function ApiKeyPanel({ sessionId, apiKey }: { sessionId: string; apiKey: 
   );
 }
 
+function OrganizationSettingsLink({ organizationId }: { organizationId: string | null }) {
+  if (!organizationId) return <>your organization's settings</>;
+  return (
+    <Link to="/organizations/$organizationId/settings" params={{ organizationId }}>
+      your organization's settings
+    </Link>
+  );
+}
+
 function Fingerprint({ fingerprint }: { fingerprint: string }) {
   return (
     <p>
       Key fingerprint: <code className="fingerprint">{fingerprint}</code>
     </p>
-  );
-}
-
-function RevealedKey({ secret, fingerprint }: { secret: string; fingerprint: string }) {
-  const id = useId();
-  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
-
-  const copyToClipboard = () => {
-    setCopy("idle");
-    navigator.clipboard.writeText(secret).then(
-      () => setCopy("copied"),
-      () => setCopy("failed"),
-    );
-  };
-
-  return (
-    <>
-      <div className="field">
-        <label htmlFor={id}>API key</label>
-        <div className="secret-row">
-          <input
-            id={id}
-            className="secret"
-            readOnly
-            value={secret}
-            spellCheck={false}
-            aria-describedby={`${id}-note`}
-            onFocus={(event) => event.currentTarget.select()}
-          />
-          <button type="button" className="secondary" onClick={copyToClipboard}>
-            Copy
-          </button>
-        </div>
-        <p className="hint" id={`${id}-note`}>
-          Copy it now and keep it somewhere safe: this is the only time we show it. Its fingerprint is{" "}
-          <code className="fingerprint">{fingerprint}</code>.
-        </p>
-      </div>
-      <p className="saved-note" role="status">
-        {copy === "copied" ? "Copied" : copy === "failed" ? "Couldn't copy: select the key and copy it yourself." : ""}
-      </p>
-    </>
   );
 }

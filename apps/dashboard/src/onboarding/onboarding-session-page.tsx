@@ -272,7 +272,9 @@ function SessionView({ view }: { view: OnboardingView }) {
         </dl>
       </section>
 
-      {view.status === "completed" && view.apiKey && <ApiKeyPanel sessionId={sessionId} apiKey={view.apiKey} />}
+      {view.status === "completed" && view.apiKey && (
+        <ApiKeyPanel sessionId={sessionId} organizationId={view.organizationId} apiKey={view.apiKey} />
+      )}
 
       <p>
         <Link to="/onboarding" activeOptions={{ exact: true }}>

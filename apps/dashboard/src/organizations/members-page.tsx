@@ -5,11 +5,12 @@
 
 import { skipToken } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import type { MyOrganization } from "../agents/use-organization.ts";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
+import { ConfirmDialog } from "../pages/confirm-dialog.tsx";
 import { FormError, SelectField, TextField } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
@@ -99,6 +100,9 @@ function useLiveRoster(organizationId: string) {
       void utils.organizations.mine.invalidate();
     },
     invitations: () => void utils.organizations.invitations.invalidate({ organizationId }),
+    // Its name (shown in this page's title, from `mine`); its API keys are not on this page.
+    organization: () => void utils.organizations.mine.invalidate(),
+    apiKeys: () => {},
   };
   const subscription = trpc.organizations.onRoster.useSubscription(
     from === null ? skipToken : { organizationId, lastEventId: from },
@@ -126,39 +130,29 @@ function LeavePanel({
   onLeft: (organizationName: string) => void;
 }) {
   const utils = trpc.useUtils();
-  const [confirming, setConfirming] = useState(false);
   const leave = trpc.organizations.removeMember.useMutation({
     onSuccess: () => {
       onLeft(organization.name);
       void utils.organizations.mine.invalidate();
+      // The navigation reads the person's organizations from `auth.me`.
+      void utils.auth.me.invalidate();
     },
-    onSettled: () => setConfirming(false),
   });
   return (
     <section aria-labelledby="leave-heading" className="panel">
       <h2 id="leave-heading">Leave this organization</h2>
-      {confirming ? (
-        <ConfirmRemoval
-          question={`Leave ${organization.name}? You lose access to its agents at once; only an invitation brings you back.`}
-          confirmLabel="Yes, leave"
-          pendingLabel="Leaving…"
-          pending={leave.isPending}
-          onConfirm={() => leave.mutate({ organizationId: organization.id, userId: myUserId })}
-          onCancel={() => setConfirming(false)}
-        />
-      ) : (
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            leave.reset();
-            setConfirming(true);
-          }}
-        >
-          Leave organization
-        </button>
-      )}
-      <FormError message={leave.error ? readAppError(leave.error).message : null} />
+      <ConfirmDialog
+        trigger={
+          <button type="button" className="secondary">
+            Leave organization
+          </button>
+        }
+        title={`Leave ${organization.name}?`}
+        description="You lose access to its agents at once; only an invitation brings you back."
+        confirmLabel="Yes, leave"
+        pendingLabel="Leaving…"
+        onConfirm={() => leave.mutateAsync({ organizationId: organization.id, userId: myUserId })}
+      />
     </section>
   );
 }
@@ -331,7 +325,6 @@ function MemberRow({
 }) {
   const utils = trpc.useUtils();
   const [chosenRole, setChosenRole] = useState<MemberRole>(member.role);
-  const [confirming, setConfirming] = useState(false);
   const changeRole = trpc.organizations.changeRole.useMutation({
     onMutate: () => {
       remove.reset();
@@ -351,10 +344,10 @@ function MemberRow({
       onChanged(`${member.name} was removed from ${organization.name}.`);
       void utils.organizations.members.invalidate({ organizationId: organization.id });
     },
-    onSettled: () => setConfirming(false),
   });
   const roleSelectId = useId();
-  const error = changeRole.error ?? remove.error;
+  // A refused removal is shown inside its dialog.
+  const error = changeRole.error;
   const manage = canManageMembers(organization.role);
   // Admins can't remove owners (the API says so); nobody removes themselves from this list.
   const removable = manage && !isMe && (member.role !== "owner" || organization.role === "owner");
@@ -398,57 +391,24 @@ function MemberRow({
       </td>
       {manage && (
         <td className="member-actions">
-          {removable &&
-            (confirming ? (
-              <ConfirmRemoval
-                question={`Remove ${member.name} from ${organization.name}?`}
-                confirmLabel="Yes, remove"
-                pendingLabel="Removing…"
-                pending={remove.isPending}
-                onConfirm={() => remove.mutate({ organizationId: organization.id, userId: member.userId })}
-                onCancel={() => setConfirming(false)}
-              />
-            ) : (
-              <button type="button" className="secondary" onClick={() => setConfirming(true)}>
-                Remove
-              </button>
-            ))}
+          {removable && (
+            <ConfirmDialog
+              trigger={
+                <button type="button" className="secondary" aria-label={`Remove ${member.name}`}>
+                  Remove
+                </button>
+              }
+              title={`Remove ${member.name} from ${organization.name}?`}
+              description="They lose access to its agents and members at once; only a new invitation brings them back."
+              confirmLabel="Yes, remove"
+              pendingLabel="Removing…"
+              onConfirm={() => remove.mutateAsync({ organizationId: organization.id, userId: member.userId })}
+            />
+          )}
           <FormError message={error ? readAppError(error).message : null} />
         </td>
       )}
     </tr>
-  );
-}
-
-/** A removal asked once more, in words, with the focus on the answer. */
-function ConfirmRemoval({
-  question,
-  confirmLabel,
-  pendingLabel,
-  pending,
-  onConfirm,
-  onCancel,
-}: {
-  question: string;
-  confirmLabel: string;
-  pendingLabel: string;
-  pending: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  // The button the person just pressed is gone: keep their place on the question.
-  useEffect(() => confirmButton.current?.focus(), []);
-  return (
-    <div className="confirm-removal">
-      <p>{question}</p>
-      <button type="button" ref={confirmButton} disabled={pending} onClick={onConfirm}>
-        {pending ? pendingLabel : confirmLabel}
-      </button>
-      <button type="button" className="secondary" disabled={pending} onClick={onCancel}>
-        Cancel
-      </button>
-    </div>
   );
 }
 

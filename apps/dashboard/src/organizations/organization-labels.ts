@@ -1,11 +1,14 @@
 // How the organization pages' values read, in one place: the members page at
-// /organizations/<id>/members and the invitation link at /invitations/<token>.
+// /organizations/<id>/members, the settings page at /organizations/<id>/settings and the
+// invitation link at /invitations/<token>.
 import type { RouterOutputs } from "@switchboard/api";
 
 export type Member = RouterOutputs["organizations"]["members"]["members"][number];
 export type MemberRole = Member["role"];
 export type PendingInvitation = RouterOutputs["organizations"]["invitations"][number];
 export type InvitationView = RouterOutputs["organizations"]["invitation"];
+export type OrganizationSettings = RouterOutputs["organizations"]["settings"];
+export type ApiKeyListItem = RouterOutputs["organizations"]["apiKeys"]["list"][number];
 
 const invitationsPath = "/invitations";
 
@@ -33,6 +36,11 @@ export const roleInSentence: Record<MemberRole, string> = { owner: "an owner", a
 /** Owners and admins invite and remove people; members see the list. */
 export function canManageMembers(role: MemberRole): boolean {
   return role === "owner" || role === "admin";
+}
+
+/** Owners and admins rename the organization and create and revoke its API keys (organizations.rename, apiKeys.*). */
+export function canManageSettings(role: MemberRole): boolean {
+  return canManageMembers(role);
 }
 
 /** Only owners change roles (the API's rule: organizations.changeRole). */

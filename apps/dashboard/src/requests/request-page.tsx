@@ -8,6 +8,7 @@ import { Link } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
+import { ConfirmDialog } from "../pages/confirm-dialog.tsx";
 import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
@@ -122,7 +123,6 @@ function CustomerRequestView({ view }: { view: RequestView }) {
       void utils.requests.mine.invalidate();
     },
   });
-  const cancelError = cancel.error ? cancelErrorMessage(cancel.error) : null;
 
   const { status } = view;
   const mechanicName = view.mechanicName ?? "a mechanic";
@@ -140,17 +140,24 @@ function CustomerRequestView({ view }: { view: RequestView }) {
         <p>{explanation}</p>
       </div>
       <LiveUpdatesAlert problem={liveProblem} />
-      <FormError message={cancelError} />
+      {/* Also on the page: a request accepted meanwhile is no longer pending, which closes the dialog. */}
+      <FormError message={cancel.error ? cancelErrorMessage(cancel.error) : null} />
       {view.status === "pending" && (
         <p>
-          <button
-            type="button"
-            className="secondary"
-            disabled={cancel.isPending}
-            onClick={() => cancel.mutate({ requestId })}
-          >
-            {cancel.isPending ? "Cancelling…" : "Cancel request"}
-          </button>
+          <ConfirmDialog
+            trigger={
+              <button type="button" className="secondary">
+                Cancel request
+              </button>
+            }
+            title="Cancel this request?"
+            description="Mechanics stop seeing it at once. You can ask for a mechanic again afterwards."
+            confirmLabel="Yes, cancel it"
+            pendingLabel="Cancelling…"
+            cancelLabel="Keep waiting"
+            onConfirm={() => cancel.mutateAsync({ requestId })}
+            errorMessage={cancelErrorMessage}
+          />
         </p>
       )}
       {(view.status === "cancelled" || view.status === "expired") && (

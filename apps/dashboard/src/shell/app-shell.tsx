@@ -3,10 +3,11 @@
 import { Link, useLocation, useNavigate } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { trpc } from "../api/trpc.ts";
+import { OrganizationLinks } from "../organizations/organization-links.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
 import { ConnectionIndicator } from "./connection-indicator.tsx";
 import type { Me } from "./me.tsx";
-import { products } from "./products.ts";
+import { productsFor } from "./products.ts";
 import { SkipLink, skipTargetId } from "./skip-link.tsx";
 
 export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
@@ -39,7 +40,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
       <div className="shell-body">
         <nav aria-label="Products" className="sidebar">
           <ul>
-            {products.map(({ path, name }) => (
+            {productsFor(me).map(({ path, name }) => (
               <li key={path}>
                 {/* Exact: the router marks only the product's own page "page"; its inner pages say "true". */}
                 <Link
@@ -52,6 +53,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
               </li>
             ))}
           </ul>
+          <OrganizationLinks memberships={me.memberships} />
         </nav>
         <main className="content" id={skipTargetId} tabIndex={-1}>
           {children}

@@ -1,4 +1,6 @@
-/** The four products, in navigation order. Each page fills in as its issue lands. */
+// The four products, in navigation order, and which of them the signed-in person can use.
+import type { RouterOutputs } from "@switchboard/api";
+
 /** Each product's own page: a route in the route tree, so a link to it is checked when typed. */
 type ProductPath = "/requests" | "/onboarding" | "/agents" | "/coaching";
 
@@ -35,3 +37,19 @@ export const products: readonly Product[] = [
 
 /** Where a person lands after signing in. */
 export const homePath = "/requests";
+
+type Me = RouterOutputs["auth"]["me"];
+
+/**
+ * The products this person can use, in navigation order, decided by what the API lets them
+ * call (the routers' procedure builders), so the navigation never offers a dead end:
+ * - Requests: asking for a mechanic and following one's requests is `authedProcedure` (anyone
+ *   signed in); the board is `mechanicProcedure`, and the page picks the view by role.
+ * - Onboarding: `authedProcedure` — anyone may set up a business.
+ * - Agents: every procedure is `orgProcedure` — members of an organization only. Someone with
+ *   none who opens /agents is offered the next step there (set up a business, or be invited).
+ * - Coaching: `authedProcedure` — anyone signed in has their own coaching.
+ */
+export function productsFor(me: Pick<Me, "memberships">): readonly Product[] {
+  return products.filter((product) => product.path !== "/agents" || me.memberships.length > 0);
+}

@@ -1,29 +1,23 @@
-// API keys: a random secret shown to its owner once. Stored: the secret's SHA-256 (to
-// authenticate calls) and a fingerprint (to recognise it in lists). For the one-time reveal the
-// secret is also kept encrypted twice: under a key derived from a random reveal token (the token
-// lives only in the onboarding step's server-side result), and around that under the server's
-// SecretBox, bound to the key row's id. Both the token and the ciphertext are in the database, so
-// the SecretBox layer is what keeps a copy of the database alone from opening an unrevealed key;
-// the token layer keeps the server key alone from opening it. Both are erased at the reveal (in
-// its transaction) and when the 2-hour window ends (eraseExpiredRevealMaterial, run each minute
-// by a graphile-worker cron task: onboarding/jobs.ts).
+// The onboarding's API key (made by api-keys.ts: stored as its SHA-256 and a fingerprint). For
+// its one-time reveal the secret is also kept encrypted twice: under a key derived from a random
+// reveal token (the token lives only in the onboarding step's server-side result), and around
+// that under the server's SecretBox, bound to the key row's id. Both the token and the
+// ciphertext are in the database, so the SecretBox layer is what keeps a copy of the database
+// alone from opening an unrevealed key; the token layer keeps the server key alone from opening
+// it. Both are erased at the reveal (in its transaction) and when the 2-hour window ends
+// (eraseExpiredRevealMaterial, run each minute by a graphile-worker cron task: onboarding/jobs.ts).
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { Database } from "@switchboard/db";
 import type { SecretBox } from "@switchboard/integrations";
+import { newApiKey } from "../api-keys.ts";
 import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 
 export const REVEAL_WINDOW_MS = 2 * 60 * 60 * 1000;
 
-export function newApiKey() {
-  const secret = `sb_live_${newSecretToken()}`;
+/** A new key (api-keys.ts) with the random token its one-time reveal is sealed under. */
+export function newRevealableApiKey() {
   const revealToken = newSecretToken();
-  return {
-    secret,
-    keyHash: hashSecretToken(secret),
-    fingerprint: `sb_live_…${secret.slice(-6)}`,
-    revealToken,
-    revealTokenHash: hashSecretToken(revealToken),
-  };
+  return { ...newApiKey(), revealToken, revealTokenHash: hashSecretToken(revealToken) };
 }
 
 /** The SecretBox context: a reveal ciphertext opens only on the key row it was made for. */

@@ -9,7 +9,7 @@ import type { ResearchClient, SecretBox, StripeClient } from "@switchboard/integ
 import { ResearchServiceError } from "@switchboard/integrations";
 import type pino from "pino";
 import type { AppEventBus } from "../live-events.ts";
-import { newApiKey, REVEAL_WINDOW_MS, sealForReveal } from "./api-key.ts";
+import { newRevealableApiKey, REVEAL_WINDOW_MS, sealForReveal } from "./api-key.ts";
 import { classifyFailure, type OnboardingFailure, permanentFailure } from "./failures.ts";
 import { acquireLease, assertLease, LeaseLostError, releaseLease, renewLease } from "./lease.ts";
 import { recordPendingSync } from "./pending-syncs.ts";
@@ -195,7 +195,7 @@ const steps: Record<OnboardingStepName, (deps: PipelineDeps, step: StepContext) 
     return step.finish(async (tx) => {
       const existing = await tx.apiKey.findUnique({ where: { onboardingSessionId: step.sessionId } });
       if (existing) return undefined; // recorded before: keep the first result (and its reveal token)
-      const key = newApiKey();
+      const key = newRevealableApiKey();
       // The id is chosen here so the sealed ciphertext can be bound to its own row.
       const id = randomUUID();
       const secrets = deps.secrets ?? null;

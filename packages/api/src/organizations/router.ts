@@ -6,11 +6,12 @@ import { lastEventIdSchema } from "@switchboard/events";
 import { publishAccessChange } from "../auth/revocation.ts";
 import { appError } from "../errors.ts";
 import { opaqueToken } from "../input-types.ts";
-import { type AppEventBus, liveEvents } from "../live-events.ts";
+import { liveEvents } from "../live-events.ts";
 import { requireRole } from "../member-roles.ts";
 import { hashSecretToken, newSecretToken } from "../secret-tokens.ts";
 import { authedProcedure, orgProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import { organizationChanged } from "./changes.ts";
 import {
   acceptanceProblem,
   findInvitationByToken,
@@ -18,6 +19,7 @@ import {
   invitationState,
   invitationUsed,
 } from "./invitations.ts";
+import { organizationSettingsProcedures } from "./settings-router.ts";
 
 const invitationToken = opaqueToken({ min: 10, max: 200 });
 const role = z.enum(["owner", "admin", "member"]);
@@ -28,18 +30,12 @@ async function lockOwners(tx: Transaction, organizationId: string): Promise<stri
   return rows.filter((row) => row.role === "owner").map((row) => row.user_id);
 }
 
-/** Tells the organization's open members pages that one of its lists changed (in the change's transaction). */
-const rosterChanged = (
-  events: AppEventBus,
-  tx: Transaction,
-  organizationId: string,
-  changed: "members" | "invitations",
-) => events.publish(tx, "organizations.roster", organizationId, { changed });
-
 const lastOwner = () =>
   appError("FORBIDDEN_ROLE", "An organization needs at least one owner. Make someone else an owner first.");
 
 export const organizationsRouter = router({
+  ...organizationSettingsProcedures,
+
   /** The organizations the signed-in person belongs to, with their role. */
   mine: authedProcedure.query(async ({ ctx }) => {
     const memberships = await ctx.db.membership.findMany({
@@ -100,7 +96,7 @@ export const organizationsRouter = router({
             expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
           },
         });
-        await rosterChanged(ctx.events, tx, organizationId, "invitations");
+        await organizationChanged(ctx.events, tx, organizationId, "invitations");
         return { invitationId: invitation.id, token, expiresAt: invitation.expiresAt };
       });
     }),
@@ -133,7 +129,7 @@ export const organizationsRouter = router({
         where: { id: input.invitationId, organizationId, acceptedAt: null },
       });
       if (count === 0) throw appError("NOT_FOUND", "That invitation was already accepted or withdrawn.");
-      await rosterChanged(ctx.events, tx, organizationId, "invitations");
+      await organizationChanged(ctx.events, tx, organizationId, "invitations");
       return { revoked: input.invitationId };
     });
   }),
@@ -178,8 +174,8 @@ export const organizationsRouter = router({
           create: { organizationId: invitation.organizationId, userId: ctx.user.id, role: invitation.role },
           update: {},
         });
-        await rosterChanged(ctx.events, tx, invitation.organizationId, "members");
-        await rosterChanged(ctx.events, tx, invitation.organizationId, "invitations");
+        await organizationChanged(ctx.events, tx, invitation.organizationId, "members");
+        await organizationChanged(ctx.events, tx, invitation.organizationId, "invitations");
         return { organizationId: invitation.organizationId, organizationName: invitation.organization.name };
       });
     }),
@@ -195,7 +191,7 @@ export const organizationsRouter = router({
         data: { role: input.role },
       });
       if (count === 0) throw appError("NOT_FOUND", "That person is not a member of this organization.");
-      await rosterChanged(ctx.events, tx, organizationId, "members");
+      await organizationChanged(ctx.events, tx, organizationId, "members");
       await publishAccessChange(ctx.events, tx, { userId: input.userId, sessionId: null, reason: "access_changed" });
       return { userId: input.userId, role: input.role };
     });
@@ -215,7 +211,7 @@ export const organizationsRouter = router({
       }
       if (target.role === "owner" && owners.length === 1) throw lastOwner();
       await tx.membership.delete({ where: { id: target.id } });
-      await rosterChanged(ctx.events, tx, organizationId, "members");
+      await organizationChanged(ctx.events, tx, organizationId, "members");
       // Their open sockets reconnect, so the roster they followed refuses them from now on.
       await publishAccessChange(ctx.events, tx, { userId: input.userId, sessionId: null, reason: "access_changed" });
       return { removed: input.userId };

@@ -1,7 +1,8 @@
 // The organizations' live events (scope: the organization id, followed by its members only).
-// Each says which list changed; the members page reads that list again (they are short).
+// Each says which part changed — its members, its invitations, the organization itself (its
+// name) or its API keys; the open members and settings pages read that part again (all short).
 import { z } from "zod";
 
 export const organizationTopics = {
-  "organizations.roster": z.object({ changed: z.enum(["members", "invitations"]) }),
+  "organizations.roster": z.object({ changed: z.enum(["members", "invitations", "organization", "apiKeys"]) }),
 };

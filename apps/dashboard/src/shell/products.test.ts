@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { productsFor } from "./products.ts";
+
+const member = { organizationId: "00000000-0000-4000-8000-000000000001", organizationName: "Demo Motors" };
+const names = (
+  memberships: { organizationId: string; organizationName: string; role: "owner" | "admin" | "member" }[],
+) => productsFor({ memberships }).map((product) => product.name);
+
+describe("the products a signed-in person is offered", () => {
+  it("leaves Agents out for someone in no organization (its procedures are all orgProcedure)", () => {
+    expect(names([])).toEqual(["Requests", "Onboarding", "Coaching"]);
+  });
+
+  it.each(["owner", "admin", "member"] as const)("offers all four, in order, to an organization's %s", (role) => {
+    expect(names([{ ...member, role }])).toEqual(["Requests", "Onboarding", "Agents", "Coaching"]);
+  });
+});
