@@ -3,7 +3,9 @@
 // are appended as they arrive, then the stored reply (with its tokens, time and model) replaces
 // the stream. Leaving the page ends a reply in progress; the server keeps what was said so far.
 import { useEffect, useRef, useState } from "react";
-import { readAppError } from "../api/app-error.ts";
+import { isOutageError, readAppError } from "../api/app-error.ts";
+import { wasRefusedOffline } from "../api/offline-refusal.ts";
+import { useConnectionRecovered } from "../session/use-connection.ts";
 
 export interface ReplyStats {
   tokensUsed: number | null;
@@ -30,9 +32,21 @@ export type ReplySubscription = (handlers: {
   onComplete: () => void;
 }) => { unsubscribe: () => void };
 
-export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } = {}) {
+export function useStreamedChat({
+  onReplyEnded,
+  onNotSent,
+}: {
+  onReplyEnded?: () => void;
+  /** A message refused while offline is handed back (e.g. to the draft), so it is never lost. */
+  onNotSent?: (content: string) => void;
+} = {}) {
   const [bubbles, setBubbles] = useState<ChatBubble[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
+  // `outage`: the problem was only that there was no connection, so it goes when the connection is back.
+  const [problem, setProblemState] = useState<{ message: string; outage: boolean } | null>(null);
+  /** Shows why a call failed (e.g. starting the chat's session). */
+  const showError = (error: unknown) =>
+    setProblemState({ message: readAppError(error).message, outage: isOutageError(error) });
+  useConnectionRecovered(() => setProblemState((current) => (current?.outage ? null : current)));
   const [replying, setReplying] = useState(false);
   const nextKey = useRef(0);
   const unsubscribe = useRef<(() => void) | null>(null);
@@ -45,7 +59,7 @@ export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } 
     setBubbles((current) => current.map((bubble) => (bubble.key === key ? change(bubble) : bubble)));
 
   const send = (content: string, subscribe: ReplySubscription) => {
-    setProblem(null);
+    setProblemState(null);
     setReplying(true);
     const askedKey = `turn-${nextKey.current++}`;
     const replyKey = `turn-${nextKey.current++}`;
@@ -74,7 +88,14 @@ export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } 
         }));
       },
       onError: (error) => {
-        setProblem(readAppError(error).message);
+        showError(error);
+        if (wasRefusedOffline(error)) {
+          // Never sent: neither bubble stays, and the words go back to the person.
+          setBubbles((list) => list.filter((bubble) => bubble.key !== askedKey && bubble.key !== replyKey));
+          onNotSent?.(content);
+          finish();
+          return;
+        }
         // A reply that never started leaves no bubble behind; a partial one stays.
         setBubbles((list) =>
           list.flatMap((bubble) => {
@@ -96,9 +117,9 @@ export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } 
     unsubscribe.current?.();
     unsubscribe.current = null;
     setBubbles([]);
-    setProblem(null);
+    setProblemState(null);
     setReplying(false);
   };
 
-  return { bubbles, problem, setProblem, replying, send, reset };
+  return { bubbles, problem: problem?.message ?? null, showError, replying, send, reset };
 }

@@ -23,6 +23,7 @@ import { RequestPage } from "../requests/request-page.tsx";
 import { RequestsPage } from "../requests/requests-page.tsx";
 import { Link, navigate, Redirect, usePathname } from "../routing/router.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
+import { ConnectionBanner } from "./connection-banner.tsx";
 import { ConnectionIndicator } from "./connection-indicator.tsx";
 import { homePath, products } from "./products.ts";
 
@@ -48,6 +49,7 @@ export function AppShell({ me }: { me: Me }) {
 
   return (
     <div className="shell">
+      <ConnectionBanner />
       <header className="topbar">
         <p className="brand">Switchboard</p>
         <ConnectionIndicator />
