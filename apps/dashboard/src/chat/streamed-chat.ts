@@ -3,9 +3,9 @@
 // are appended as they arrive, then the stored reply (with its tokens, time and model) replaces
 // the stream. Leaving the page ends a reply in progress; the server keeps what was said so far.
 import { useEffect, useRef, useState } from "react";
-import { isOutageError, readAppError } from "../api/app-error.ts";
+import { readAppError } from "../api/app-error.ts";
 import { wasRefusedOffline } from "../api/offline-refusal.ts";
-import { useConnectionRecovered } from "../session/use-connection.ts";
+import { useOutageAwareProblem } from "../session/use-connection.ts";
 
 export interface ReplyStats {
   tokensUsed: number | null;
@@ -41,12 +41,10 @@ export function useStreamedChat({
   onNotSent?: (content: string) => void;
 } = {}) {
   const [bubbles, setBubbles] = useState<ChatBubble[]>([]);
-  // `outage`: the problem was only that there was no connection, so it goes when the connection is back.
-  const [problem, setProblemState] = useState<{ message: string; outage: boolean } | null>(null);
+  // A problem that only said "no connection" goes when the connection is back.
+  const [problem, setProblem] = useOutageAwareProblem<string>();
   /** Shows why a call failed (e.g. starting the chat's session). */
-  const showError = (error: unknown) =>
-    setProblemState({ message: readAppError(error).message, outage: isOutageError(error) });
-  useConnectionRecovered(() => setProblemState((current) => (current?.outage ? null : current)));
+  const showError = (error: unknown) => setProblem(readAppError(error).message, error);
   const [replying, setReplying] = useState(false);
   const nextKey = useRef(0);
   const unsubscribe = useRef<(() => void) | null>(null);
@@ -59,7 +57,7 @@ export function useStreamedChat({
     setBubbles((current) => current.map((bubble) => (bubble.key === key ? change(bubble) : bubble)));
 
   const send = (content: string, subscribe: ReplySubscription) => {
-    setProblemState(null);
+    setProblem(null);
     setReplying(true);
     const askedKey = `turn-${nextKey.current++}`;
     const replyKey = `turn-${nextKey.current++}`;
@@ -117,9 +115,9 @@ export function useStreamedChat({
     unsubscribe.current?.();
     unsubscribe.current = null;
     setBubbles([]);
-    setProblemState(null);
+    setProblem(null);
     setReplying(false);
   };
 
-  return { bubbles, problem: problem?.message ?? null, showError, replying, send, reset };
+  return { bubbles, problem, showError, replying, send, reset };
 }

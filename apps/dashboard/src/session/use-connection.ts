@@ -1,5 +1,6 @@
 // The live connection as components read it: its state, and a cue when it is back after a pause.
-import { useEffect, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { isOutageError } from "../api/app-error.ts";
 import type { ConnectionState } from "../api/connection-status.ts";
 import { useSessionSnapshot } from "./session-provider.tsx";
 
@@ -23,4 +24,23 @@ export function useConnectionRecovered(onRecovered: () => void): void {
     seen.current = recoveries;
     callback.current();
   }, [recoveries]);
+}
+
+/**
+ * A problem a page keeps in its own state (not a query's or mutation's error, which the cache
+ * clears itself): set with the error that caused it, and cleared when that error only said "no
+ * connection" and the connection is back.
+ */
+export function useOutageAwareProblem<TProblem>(): readonly [
+  TProblem | null,
+  (problem: TProblem | null, cause?: unknown) => void,
+] {
+  const [problem, setProblem] = useState<{ value: TProblem; outage: boolean } | null>(null);
+  useConnectionRecovered(() => setProblem((current) => (current?.outage ? null : current)));
+  const show = useCallback(
+    (value: TProblem | null, cause?: unknown) =>
+      setProblem(value === null ? null : { value, outage: isOutageError(cause) }),
+    [],
+  );
+  return [problem?.value ?? null, show] as const;
 }
