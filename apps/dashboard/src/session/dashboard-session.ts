@@ -5,7 +5,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { type ApiClients, createApiClients } from "../api/api-clients.ts";
 import { isWorthRetrying } from "../api/app-error.ts";
-import { OutageRecovery } from "../api/outage-recovery.ts";
+import { OutageRecovery, refetchOnReconnect } from "../api/outage-recovery.ts";
 
 const tokenStorageKey = "switchboard.sessionToken";
 const MAX_QUERY_RETRIES = 2;
@@ -22,6 +22,7 @@ export class DashboardSession {
       queries: {
         retry: (failureCount, error) => failureCount < MAX_QUERY_RETRIES && isWorthRetrying(error),
         refetchOnWindowFocus: false,
+        refetchOnReconnect,
       },
       // Sent (and refused in words while offline), never paused in a silent queue: outage-recovery.ts.
       mutations: { networkMode: "always" },
