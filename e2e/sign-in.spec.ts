@@ -26,7 +26,7 @@ test("the demo customer signs in, sees the dashboard, and signs out", async ({ p
   await expect(page).toHaveURL(/\/requests$/);
   await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
   // The WebSocket authenticates with the new token and comes up.
-  await expect(page.getByRole("status")).toHaveText("Live");
+  await expect(page.getByText("Live", { exact: true })).toBeVisible();
 
   await navigation.getByRole("link", { name: "Coaching" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Coaching" })).toBeVisible();

@@ -4,6 +4,7 @@ import { coachingRouter } from "./coaching/router.ts";
 import { onboardingRouter } from "./onboarding/router.ts";
 import { organizationsRouter } from "./organizations/router.ts";
 import { requestsRouter } from "./requests/router.ts";
+import { systemRouter } from "./system-router.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 /** Every product's router; the dashboard's types come from this one object. */
@@ -14,6 +15,7 @@ export const appRouter = router({
   organizations: organizationsRouter,
   agents: agentsRouter,
   coaching: coachingRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,10 +1,10 @@
 // The test panel: a real conversation with the published version, as a visitor would have it.
 // The session starts with the first message; each reply streams in (chat/streamed-chat.ts).
 import { useState } from "react";
-import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { ChatComposer, ChatLog } from "../chat/chat-log.tsx";
 import { useStreamedChat } from "../chat/streamed-chat.ts";
+import { AiOffNotice, useServerCapabilities } from "../pages/ai-off-notice.tsx";
 import type { AgentDetail } from "./agent-labels.ts";
 
 interface ChatSession {
@@ -18,6 +18,7 @@ export function TestChat({ organizationId, agent }: { organizationId: string; ag
   const [draft, setDraft] = useState("");
   const start = trpc.agents.startSession.useMutation();
   const chat = useStreamedChat({
+    onNotSent: setDraft,
     onReplyEnded: () =>
       void Promise.all([
         utils.agents.sessions.invalidate({ organizationId, agentId: agent.agentId }),
@@ -28,6 +29,8 @@ export function TestChat({ organizationId, agent }: { organizationId: string; ag
 
   const published = agent.publishedVersionId !== null;
   const publishedVersion = agent.versions.find((version) => version.id === agent.publishedVersionId);
+  // An agent on the organization's own AI endpoint answers with the server's AI off; the rest can't.
+  const aiOff = useServerCapabilities()?.aiReplies === false && publishedVersion?.usesOwnEndpoint !== true;
 
   const send = async () => {
     const content = draft.trim();
@@ -37,7 +40,7 @@ export function TestChat({ organizationId, agent }: { organizationId: string; ag
         current = await start.mutateAsync({ agentId: agent.agentId, testPanel: true });
         setSession(current);
       } catch (error) {
-        chat.setProblem(readAppError(error).message);
+        chat.showError(error);
         return;
       }
     }
@@ -64,6 +67,12 @@ export function TestChat({ organizationId, agent }: { organizationId: string; ag
               : `A new conversation uses the published version${publishedVersion ? ` (${publishedVersion.version})` : ""}.`}
           </p>
           <ChatLog bubbles={chat.bubbles} speaker="Agent" />
+          {aiOff && (
+            <AiOffNotice>
+              This agent uses the server's AI, so it can't answer, here or on your website. Editing, publishing and past
+              conversations still work, and an agent set to your own OpenAI-compatible server answers as usual.
+            </AiOffNotice>
+          )}
           <ChatComposer
             label="Send a test message"
             draft={draft}
@@ -71,6 +80,7 @@ export function TestChat({ organizationId, agent }: { organizationId: string; ag
             onSend={() => void send()}
             busy={chat.replying || start.isPending}
             problem={chat.problem}
+            unavailable={aiOff}
             actions={
               session && (
                 <button type="button" className="secondary" onClick={restart}>

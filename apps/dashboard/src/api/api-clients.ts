@@ -14,6 +14,7 @@ import {
 } from "@trpc/client";
 import superjson from "superjson";
 import { ConnectionStatus, reconnectDelayMs } from "./connection-status.ts";
+import { refuseActionsWhileOffline } from "./offline-refusal.ts";
 
 export interface ApiClients {
   token: string | null;
@@ -53,6 +54,7 @@ export function createApiClients(token: string | null): ApiClients {
   };
   const trpcClient = createTRPCClient<AppRouter>({
     links: [
+      refuseActionsWhileOffline(connection),
       splitLink({
         condition: (operation) => operation.type === "subscription",
         true: wsLink<AppRouter>({ client: wsClient, transformer: superjson }),

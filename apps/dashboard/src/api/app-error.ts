@@ -3,6 +3,7 @@
 // (network down, server restarting) has neither, so it gets its own plain sentence.
 import type { AppRouter } from "@switchboard/api";
 import { TRPCClientError } from "@trpc/client";
+import { offlineMessage, wasRefusedOffline } from "./offline-refusal.ts";
 
 export interface AppErrorView {
   message: string;
@@ -13,6 +14,9 @@ export interface AppErrorView {
 const unreachableMessage = "We couldn't reach Switchboard. Check your connection and try again.";
 
 export function readAppError(error: unknown): AppErrorView {
+  if (wasRefusedOffline(error)) {
+    return { message: offlineMessage, appCode: null, fieldErrors: {} };
+  }
   if (error instanceof TRPCClientError) {
     const data = (error as TRPCClientError<AppRouter>).data;
     if (data) {
@@ -20,6 +24,15 @@ export function readAppError(error: unknown): AppErrorView {
     }
   }
   return { message: unreachableMessage, appCode: null, fieldErrors: {} };
+}
+
+/**
+ * The call never got an answer from the server: refused while offline, or the network or server
+ * was down. Such an error says nothing about the call itself, so it is cleared once the
+ * connection is back (outage-recovery.ts).
+ */
+export function isOutageError(error: unknown): boolean {
+  return error instanceof TRPCClientError && !(error as TRPCClientError<AppRouter>).data;
 }
 
 /** The session token is missing, unknown or expired: the person has to sign in again. */

@@ -13,6 +13,14 @@ export const connectionStateLabels: Record<ConnectionState, string> = {
 };
 
 /**
+ * Live updates are paused: the socket is down and being retried (or the browser has no network).
+ * Connecting for the first time is not "paused", nor is catching up, which resumes at once.
+ */
+export function updatesPaused(state: ConnectionState): boolean {
+  return state === "reconnecting" || state === "offline";
+}
+
+/**
  * The server's close code for a connection that fell behind on live updates (CLOSE_FELL_BEHIND
  * in packages/api live-events.ts; not imported, to keep server code out of the bundle): the
  * client reconnects and resumes from its last event, so nothing is lost, only late.
@@ -38,6 +46,8 @@ export class ConnectionStatus {
   /** The server closed us for falling behind: reconnecting is catching up. */
   private fellBehind = false;
   private disposed = false;
+  /** Times the connection came back after live updates were paused (see `updatesPaused`). */
+  private recoveries = 0;
   private readonly listeners = new Set<() => void>();
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -46,6 +56,9 @@ export class ConnectionStatus {
   };
 
   readonly getState = (): ConnectionState => this.state;
+
+  /** Grows by one each time the connection is live again after a pause: the cue to clear and refetch. */
+  readonly getRecoveries = (): number => this.recoveries;
 
   /** The socket opened (tRPC's onOpen). */
   opened(): void {
@@ -81,6 +94,7 @@ export class ConnectionStatus {
   private update(): void {
     const next = this.derive();
     if (this.disposed || next === this.state) return;
+    if (next === "live" && updatesPaused(this.state)) this.recoveries += 1;
     this.state = next;
     for (const listener of this.listeners) listener();
   }

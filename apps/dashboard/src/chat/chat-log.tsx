@@ -35,6 +35,7 @@ export function ChatComposer({
   busy,
   problem,
   actions,
+  unavailable = false,
 }: {
   label: string;
   draft: string;
@@ -43,10 +44,12 @@ export function ChatComposer({
   busy: boolean;
   problem: string | null;
   actions?: ReactNode;
+  /** Nobody can answer here (the server's AI is off): the box and Send are switched off. */
+  unavailable?: boolean;
 }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!busy && draft.trim()) onSend();
+    if (!busy && !unavailable && draft.trim()) onSend();
   };
   return (
     <>
@@ -57,6 +60,7 @@ export function ChatComposer({
           name="message"
           rows={2}
           value={draft}
+          disabled={unavailable}
           onChange={(event) => onDraftChange(event.target.value)}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey) {
@@ -66,7 +70,7 @@ export function ChatComposer({
           }}
         />
         <div className="form-actions">
-          <button type="submit" disabled={busy || !draft.trim()}>
+          <button type="submit" disabled={busy || unavailable || !draft.trim()}>
             {busy ? "Replying…" : "Send"}
           </button>
           {actions}

@@ -4,6 +4,8 @@
 // the stream. Leaving the page ends a reply in progress; the server keeps what was said so far.
 import { useEffect, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
+import { wasRefusedOffline } from "../api/offline-refusal.ts";
+import { useOutageAwareProblem } from "../session/use-connection.ts";
 
 export interface ReplyStats {
   tokensUsed: number | null;
@@ -30,9 +32,19 @@ export type ReplySubscription = (handlers: {
   onComplete: () => void;
 }) => { unsubscribe: () => void };
 
-export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } = {}) {
+export function useStreamedChat({
+  onReplyEnded,
+  onNotSent,
+}: {
+  onReplyEnded?: () => void;
+  /** A message refused while offline is handed back (e.g. to the draft), so it is never lost. */
+  onNotSent?: (content: string) => void;
+} = {}) {
   const [bubbles, setBubbles] = useState<ChatBubble[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
+  // A problem that only said "no connection" goes when the connection is back.
+  const [problem, setProblem] = useOutageAwareProblem<string>();
+  /** Shows why a call failed (e.g. starting the chat's session). */
+  const showError = (error: unknown) => setProblem(readAppError(error).message, error);
   const [replying, setReplying] = useState(false);
   const nextKey = useRef(0);
   const unsubscribe = useRef<(() => void) | null>(null);
@@ -74,7 +86,14 @@ export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } 
         }));
       },
       onError: (error) => {
-        setProblem(readAppError(error).message);
+        showError(error);
+        if (wasRefusedOffline(error)) {
+          // Never sent: neither bubble stays, and the words go back to the person.
+          setBubbles((list) => list.filter((bubble) => bubble.key !== askedKey && bubble.key !== replyKey));
+          onNotSent?.(content);
+          finish();
+          return;
+        }
         // A reply that never started leaves no bubble behind; a partial one stays.
         setBubbles((list) =>
           list.flatMap((bubble) => {
@@ -100,5 +119,5 @@ export function useStreamedChat({ onReplyEnded }: { onReplyEnded?: () => void } 
     setReplying(false);
   };
 
-  return { bubbles, problem, setProblem, replying, send, reset };
+  return { bubbles, problem, showError, replying, send, reset };
 }

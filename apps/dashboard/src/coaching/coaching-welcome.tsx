@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { type AppErrorView, readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, TextAreaField, TextField } from "../pages/form-fields.tsx";
+import { useOutageAwareProblem } from "../session/use-connection.ts";
 import { browserTimeZone } from "./coaching-labels.ts";
 
 type Profile = RouterOutputs["coaching"]["profile"]["get"];
@@ -16,7 +17,7 @@ export function CoachingWelcome({ profile, business }: { profile: Profile; busin
   const saveProfile = trpc.coaching.profile.upsert.useMutation();
   const saveBusiness = trpc.coaching.business.upsert.useMutation();
   const createGoal = trpc.coaching.goals.create.useMutation();
-  const [problem, setProblem] = useState<AppErrorView | null>(null);
+  const [problem, setProblem] = useOutageAwareProblem<AppErrorView>();
   const [saving, setSaving] = useState(false);
   const fieldErrors = problem?.fieldErrors ?? {};
 
@@ -41,7 +42,7 @@ export function CoachingWelcome({ profile, business }: { profile: Profile; busin
       await saveProfile.mutateAsync({ displayName: text("displayName"), onboardingCompleted: true });
       await Promise.all([utils.coaching.profile.invalidate(), utils.coaching.goals.invalidate()]);
     } catch (error) {
-      setProblem(readAppError(error));
+      setProblem(readAppError(error), error);
       void utils.coaching.business.invalidate();
     } finally {
       setSaving(false);

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { trpc } from "../api/trpc.ts";
 import { ChatComposer, ChatLog } from "../chat/chat-log.tsx";
 import { type ChatBubble, useStreamedChat } from "../chat/streamed-chat.ts";
+import { AiOffNotice, useServerCapabilities } from "../pages/ai-off-notice.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { ActionItemsPanel } from "./action-items-panel.tsx";
@@ -52,7 +53,11 @@ function ConversationView({ conversation }: { conversation: Conversation }) {
   const utils = trpc.useUtils();
   const [history] = useState(() => historyBubbles(conversation));
   const [draft, setDraft] = useState("");
-  const chat = useStreamedChat({ onReplyEnded: () => void utils.coaching.conversations.list.invalidate() });
+  const aiOff = useServerCapabilities()?.aiReplies === false;
+  const chat = useStreamedChat({
+    onNotSent: setDraft,
+    onReplyEnded: () => void utils.coaching.conversations.list.invalidate(),
+  });
 
   const send = () => {
     const content = draft.trim();
@@ -79,6 +84,12 @@ function ConversationView({ conversation }: { conversation: Conversation }) {
           <p className="empty-state">Say hello, or tell your coach what's on your mind.</p>
         )}
         <ChatLog bubbles={[...history, ...chat.bubbles]} speaker="Coach" />
+        {aiOff && (
+          <AiOffNotice>
+            Your coach can't answer here, so sending is switched off. You can still read this conversation and work on
+            its action items.
+          </AiOffNotice>
+        )}
         <ChatComposer
           label="Message your coach"
           draft={draft}
@@ -86,6 +97,7 @@ function ConversationView({ conversation }: { conversation: Conversation }) {
           onSend={send}
           busy={chat.replying}
           problem={chat.problem}
+          unavailable={aiOff}
         />
       </section>
       <ActionItemsPanel conversationId={conversation.id} />

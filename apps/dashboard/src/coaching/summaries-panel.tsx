@@ -2,6 +2,7 @@
 // asks for today's now; it arrives as a live update (coaching-live.ts refreshes this query).
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
+import { useServerCapabilities } from "../pages/ai-off-notice.tsx";
 import { FormError } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { formatDay } from "./coaching-labels.ts";
@@ -14,6 +15,7 @@ export function SummariesPanel() {
   // Asked for, queued, and no summary newer than the request has arrived yet.
   const waiting = refresh.data?.queued === true && (!today || today.updatedAt.getTime() < refresh.submittedAt);
   const nothingYet = refresh.data?.queued === false;
+  const summariesOff = useServerCapabilities()?.aiSummaries === false;
   return (
     <section aria-labelledby="summaries-heading" className="panel">
       <h2 id="summaries-heading">Summaries</h2>
@@ -36,11 +38,14 @@ export function SummariesPanel() {
             <button
               type="button"
               className="secondary"
-              disabled={refresh.isPending || waiting}
+              disabled={refresh.isPending || waiting || summariesOff}
               onClick={() => refresh.mutate()}
             >
               {waiting ? "Your coach is writing today's summary…" : "Summarize today"}
             </button>
+            {summariesOff && (
+              <p className="hint">New summaries are off on this server; the ones already written stay here.</p>
+            )}
             {nothingYet && (
               <p className="hint" role="status">
                 Nothing to summarize yet today. Talk to your coach first.

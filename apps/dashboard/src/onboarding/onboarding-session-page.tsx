@@ -14,6 +14,7 @@ import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { useLivePromise } from "../pages/use-live-promise.ts";
 import { ApiKeyPanel } from "./api-key-panel.tsx";
 import {
   formatTime,
@@ -111,7 +112,7 @@ interface Headline {
   body: string;
 }
 
-function headlineOf(view: OnboardingView, arrival: Arrival): Headline {
+function headlineOf(view: OnboardingView, arrival: Arrival, livePromise: string): Headline {
   switch (view.status) {
     case "pending":
       if (view.paymentStatus === "unpaid" && arrival === "cancelled") {
@@ -130,9 +131,7 @@ function headlineOf(view: OnboardingView, arrival: Arrival): Headline {
     case "in_progress":
       return {
         title: "Setting up your workspace…",
-        body: view.currentStep
-          ? `Now: ${stepLabels[view.currentStep]}. Each step appears below as it happens — there's no need to reload.`
-          : "Each step appears below as it happens — there's no need to reload.",
+        body: view.currentStep ? `Now: ${stepLabels[view.currentStep]}. ${livePromise}` : livePromise,
       };
     case "completed":
       return {
@@ -154,7 +153,8 @@ function SessionView({ view }: { view: OnboardingView }) {
   const retry = trpc.onboarding.retry.useMutation();
   const retryError = retry.error ? readAppError(retry.error) : null;
 
-  const headline = headlineOf(view, arrival);
+  const livePromise = useLivePromise("Each step appears below as it happens — there's no need to reload.");
+  const headline = headlineOf(view, arrival, livePromise);
   useDocumentTitle(headline.title);
 
   // Another tab started (or resumed) this setup: not a problem, just news; the progress below is the same.

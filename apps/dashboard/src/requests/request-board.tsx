@@ -11,6 +11,7 @@ import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
+import { useOutageAwareProblem } from "../session/use-connection.ts";
 import {
   afterResync,
   applyBoardChange,
@@ -75,7 +76,7 @@ export function RequestBoard() {
   const utils = trpc.useUtils();
   const board = useBoardPages();
   const [live, setLive] = useState<LiveBoard>(emptyLiveBoard);
-  const [acceptProblem, setAcceptProblem] = useState<string | null>(null);
+  const [acceptProblem, setAcceptProblem] = useOutageAwareProblem<string>();
 
   const { pages, firstPage } = board;
   const cards = useMemo(() => visibleCards(pages ?? [], live), [pages, live]);
@@ -103,7 +104,7 @@ export function RequestBoard() {
     onError: (error, { requestId }) => {
       const { appCode, message } = readAppError(error);
       if (appCode && noLongerOpen.has(appCode)) setLive((current) => removeCard(current, requestId));
-      setAcceptProblem(message);
+      setAcceptProblem(message, error);
     },
   });
 

@@ -13,6 +13,7 @@ import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { LoadedPage } from "../pages/loaded-page.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
+import { useLivePromise } from "../pages/use-live-promise.ts";
 import {
   formatTime,
   planLabels,
@@ -90,7 +91,7 @@ function useLiveStatus(view: RequestView) {
 const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; body: string }> = {
   pending: {
     title: "Waiting for a mechanic…",
-    body: "We've sent your request to our mechanics. This page changes as soon as one of them accepts it — there's no need to reload.",
+    body: "We've sent your request to our mechanics.",
   },
   cancelled: {
     title: "Request cancelled",
@@ -125,12 +126,17 @@ function CustomerRequestView({ view }: { view: RequestView }) {
   });
 
   const { status } = view;
+  const livePromise = useLivePromise(
+    "This page changes as soon as one of them accepts it — there's no need to reload.",
+  );
   const mechanicName = view.mechanicName ?? "a mechanic";
   const heading = status === "accepted" ? `Accepted by ${mechanicName}` : statusText[status].title;
   const explanation =
     status === "accepted"
       ? `${view.mechanicName ?? "Your mechanic"} is starting your ${sessionTypeLabels[view.sessionType].toLowerCase()} session.`
-      : statusText[status].body;
+      : status === "pending"
+        ? `${statusText.pending.body} ${livePromise}`
+        : statusText[status].body;
   useDocumentTitle(status === "accepted" ? "Mechanic found" : statusText[status].title);
 
   return (

@@ -5,6 +5,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { type ApiClients, createApiClients } from "../api/api-clients.ts";
 import { isWorthRetrying } from "../api/app-error.ts";
+import { OutageRecovery, refetchOnReconnect } from "../api/outage-recovery.ts";
 
 const tokenStorageKey = "switchboard.sessionToken";
 const MAX_QUERY_RETRIES = 2;
@@ -21,14 +22,19 @@ export class DashboardSession {
       queries: {
         retry: (failureCount, error) => failureCount < MAX_QUERY_RETRIES && isWorthRetrying(error),
         refetchOnWindowFocus: false,
+        refetchOnReconnect,
       },
+      // Sent (and refused in words while offline), never paused in a silent queue: outage-recovery.ts.
+      mutations: { networkMode: "always" },
     },
   });
+  private readonly recovery = new OutageRecovery(this.queryClient);
   private snapshot: SessionSnapshot;
   private readonly listeners = new Set<() => void>();
 
   constructor() {
     this.snapshot = { clients: createApiClients(readStoredToken()), notice: null };
+    this.recovery.follow(this.snapshot.clients.connection);
     // Signing in or out in another tab applies here too.
     window.addEventListener("storage", (event) => {
       if (event.key === tokenStorageKey && event.newValue !== this.snapshot.clients.token) {
@@ -59,6 +65,7 @@ export class DashboardSession {
     this.snapshot.clients.close();
     this.queryClient.clear();
     this.snapshot = { clients: createApiClients(token), notice };
+    this.recovery.follow(this.snapshot.clients.connection);
     for (const listener of this.listeners) listener();
   }
 }

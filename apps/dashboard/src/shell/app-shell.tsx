@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { trpc } from "../api/trpc.ts";
 import { OrganizationLinks } from "../organizations/organization-links.tsx";
 import { useDashboardSession } from "../session/session-provider.tsx";
+import { ConnectionBanner } from "./connection-banner.tsx";
 import { ConnectionIndicator } from "./connection-indicator.tsx";
 import type { Me } from "./me.tsx";
 import { productsFor } from "./products.ts";
@@ -27,6 +28,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   return (
     <div className="shell">
       <SkipLink />
+      <ConnectionBanner />
       <header className="topbar">
         <p className="brand">Switchboard</p>
         <ConnectionIndicator />

@@ -1,13 +1,14 @@
-import { useSyncExternalStore } from "react";
 import { connectionStateLabels } from "../api/connection-status.ts";
-import { useSessionSnapshot } from "../session/session-provider.tsx";
+import { useConnectionState } from "../session/use-connection.ts";
 
-/** The realtime connection's state; a polite live region, so changes are announced, not shouted. */
+/**
+ * The realtime connection's standing state, in the header. Not a live region: the connection
+ * banner (connection-banner.tsx) is the one that announces an outage, in words.
+ */
 export function ConnectionIndicator() {
-  const { connection } = useSessionSnapshot().clients;
-  const state = useSyncExternalStore(connection.subscribe, connection.getState);
+  const state = useConnectionState();
   return (
-    <p className="connection" data-state={state} role="status">
+    <p className="connection" data-state={state}>
       <span className="connection-dot" aria-hidden="true" />
       {connectionStateLabels[state]}
     </p>

@@ -55,6 +55,7 @@ describe("agent configuration", () => {
     await as(owner).agents.update.mutate({ organizationId: orgA, agentId, config: { ...config, temperature: 0.9 } });
     let agent = await as(member).agents.get.query({ organizationId: orgA, agentId });
     expect(agent.versions.map((v) => [v.version, v.status])).toEqual([[1, "draft"]]);
+    expect(agent.versions[0]!.usesOwnEndpoint).toBe(false);
     expect(agent.latest.temperature).toBe(0.9);
 
     const published = await as(owner).agents.publish.mutate({ organizationId: orgA, agentId });

@@ -237,6 +237,11 @@ describe("the tenant's key at rest and in outputs", () => {
     let agent = await asOwner().agents.get.query({ organizationId: orgId, agentId });
     outputs.push(agent);
     expect(agent.latest).toMatchObject({ version: 2, hasLlmApiKey: true });
+    // The dashboard offers the test chat with the server's AI off only for such versions.
+    expect(agent.versions.map((v) => [v.version, v.usesOwnEndpoint])).toEqual([
+      [2, true],
+      [1, true],
+    ]);
     const fingerprint = agent.latest.llmApiKeyFingerprint;
     expect(fingerprint).toMatch(/^[0-9a-f]{8}$/);
     outputs.push(await asOwner().agents.publish.mutate({ organizationId: orgId, agentId }));

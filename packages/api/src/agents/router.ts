@@ -14,6 +14,7 @@ import {
   checkEndpointForSave,
   providerKeyData,
   sessionUsesTenantEndpoint,
+  usesTenantEndpoint,
   withoutProviderKey,
 } from "./llm-endpoint.ts";
 import { acceptVisitorMessage, startAgentSession, TEST_PANEL_DOMAIN } from "./sessions.ts";
@@ -67,13 +68,15 @@ export const agentsRouter = router({
       description: agent.description,
       publishedVersionId: agent.publishedVersionId,
       latest: withoutProviderKey(agent.versions[0]!),
-      versions: agent.versions.map(({ id, version, status, model, createdAt, publishedAt }) => ({
+      versions: agent.versions.map(({ id, version, status, model, createdAt, publishedAt, ...endpoint }) => ({
         id,
         version,
         status,
         model,
         createdAt,
         publishedAt,
+        /** Answers through the organization's own AI endpoint, so it works with the server's AI off. */
+        usesOwnEndpoint: usesTenantEndpoint(endpoint),
       })),
     };
   }),
