@@ -18,6 +18,8 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "apps/server/src/**/*.test.ts",
       "apps/server/test/**/*.test.ts",
+      // The dashboard's pure parts (live folds, board state): plain functions, no browser.
+      "apps/dashboard/src/**/*.test.ts",
       "scripts/**/*.test.ts",
     ],
     globalSetup: ["packages/testing/src/global-setup.ts"],

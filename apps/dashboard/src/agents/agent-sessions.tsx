@@ -3,18 +3,21 @@ import { useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { formatTime } from "./agent-labels.ts";
+import { useAgentSessions } from "./agent-live.ts";
 
 const testPanelDomain = "switchboard-test-panel";
 
 export function AgentSessions({ organizationId, agentId }: { organizationId: string; agentId: string }) {
-  const sessions = trpc.agents.sessions.useQuery({ organizationId, agentId });
+  const sessions = useAgentSessions(organizationId, agentId);
   const [openId, setOpenId] = useState<string | null>(null);
   return (
     <section aria-labelledby="sessions-heading" className="panel">
       <h2 id="sessions-heading">Conversations</h2>
       {sessions.isPending && <p className="loading">Loading conversations…</p>}
       <FormError message={sessions.error ? readAppError(sessions.error).message : null} />
+      <LiveUpdatesAlert problem={sessions.liveProblem} />
       {sessions.data?.length === 0 && <p className="empty-state">No conversations yet.</p>}
       {sessions.data && sessions.data.length > 0 && (
         <ul className="session-list" aria-label="Conversations">

@@ -1,8 +1,8 @@
 // An agent's last two weeks, per day: a bar per day (messages) for the shape, and a table with
 // every number for reading.
 import { readAppError } from "../api/app-error.ts";
-import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { useAgentStats } from "./agent-live.ts";
 
 const days = 14;
 
@@ -17,7 +17,8 @@ function milliseconds(value: number | null): string {
 }
 
 export function AgentStats({ organizationId, agentId }: { organizationId: string; agentId: string }) {
-  const stats = trpc.agents.stats.useQuery({ organizationId, agentId, days });
+  // Live: read again when one of the agent's conversations changes (its events show on the conversations panel).
+  const stats = useAgentStats(organizationId, agentId, days);
   const rows = stats.data ?? [];
   const most = Math.max(1, ...rows.map((row) => row.messages));
   const totals = rows.reduce(

@@ -2,10 +2,10 @@
 import type { RouterOutputs } from "@switchboard/api";
 import { idFromPath, itemPath } from "../routing/item-paths.ts";
 
-export type Goal = RouterOutputs["coaching"]["goals"]["list"][number];
+export type Goal = RouterOutputs["coaching"]["goals"]["list"]["goals"][number];
 export type GoalStatus = Goal["status"];
 export type GoalCategory = Goal["category"];
-type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
+type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"]["conversations"][number];
 export type ConversationType = ConversationSummary["sessionType"];
 
 export const coachingPath = "/coaching";
