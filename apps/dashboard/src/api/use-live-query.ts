@@ -7,6 +7,7 @@
 // through the tRPC hooks it is given. The pure parts are live-folds.ts.
 import { type QueryKey, type SkipToken, skipToken, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { type WithDates, withDates } from "./event-dates.ts";
 import { applyLiveMessage, type LiveFold, type LiveMessage } from "./live-folds.ts";
 import { type LiveProblem, liveProblemOf } from "./live-updates.ts";
 
@@ -42,7 +43,7 @@ export type LiveQueryOptions<TData, TInput, TPayload> = {
   /** Folds an event into the data; without it, each event that concerns the query reads it again. */
   fold?: LiveFold<TData, TPayload>;
   /** Called for each event that concerns the query, after it is folded in (to mark or announce it). */
-  onEvent?: (event: TPayload) => void;
+  onEvent?: (event: WithDates<TPayload>) => void;
 } & LastEventIdOption<TData>;
 
 export function useLiveQuery<TData, TInput, TPayload>(
@@ -68,7 +69,7 @@ export function useLiveQuery<TData, TInput, TPayload>(
         const { queryKey, fold, concerns, onEvent } = latest.current;
         const current = queryClient.getQueryData<TData>(queryKey);
         const outcome = applyLiveMessage(current, message, { fold, concerns });
-        if (message.type === "event" && outcome.kind !== "ignore") onEvent?.(message.payload);
+        if (message.type === "event" && outcome.kind !== "ignore") onEvent?.(withDates(message.payload));
         if (outcome.kind === "set") queryClient.setQueryData<TData>(queryKey, outcome.data);
         else if (outcome.kind === "refetch" && outcome.resync) {
           void latest.current.query.refetch().then(({ data }) => {
