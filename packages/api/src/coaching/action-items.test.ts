@@ -204,7 +204,7 @@ describe("action items for their owner", () => {
     });
 
     await live.until(8);
-    expect(live.received.map((p) => ("change" in p ? `${p.kind}:${p.change}` : p.kind))).toEqual([
+    expect(live.received.map((p) => `${p.kind}:${p.change}`)).toEqual([
       "action_item:created",
       "action_item:created",
       "action_item:updated",
