@@ -18,7 +18,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "apps/server/src/**/*.test.ts",
       "apps/server/test/**/*.test.ts",
-      // The dashboard's pure parts (no DOM): the connection state and the query cache around an outage.
+      // The dashboard's pure parts (no DOM): live folds, board state, the connection state and the query cache around an outage.
       "apps/dashboard/src/**/*.test.ts",
       "scripts/**/*.test.ts",
       // The dashboard's pure helpers (no DOM): a plain node test.

@@ -195,8 +195,8 @@ test("a second tab on the same setup follows the same progress and starts nothin
   for (const step of progress.steps.filter((candidate) => !candidate.optional)) {
     expect(step, step.name).toMatchObject({ status: "completed", attempts: 1 });
   }
-  const mine = await queryApi<{ id: string }[]>(page, request, "onboarding.mine");
-  expect(mine.map((session) => session.id)).toEqual([sessionId]);
+  const mine = await queryApi<{ sessions: { id: string }[] }>(page, request, "onboarding.mine");
+  expect(mine.sessions.map((session) => session.id)).toEqual([sessionId]);
 });
 
 test("an incomplete or invalid sign-up is explained under its fields and creates nothing", async ({ page }) => {

@@ -102,6 +102,7 @@ function backgroundJobs(deps: BackgroundJobDeps, queue: JobQueue): { taskList: T
     {
       taskList: agentTaskList({
         db: deps.db,
+        events: deps.events,
         log: deps.log.child({ product: "agents" }),
         sessionIdleMs: deps.agentSessionIdleMs,
       }),

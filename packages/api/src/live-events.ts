@@ -2,6 +2,7 @@
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
 import { EventBus, type EventBusOptions } from "@switchboard/events";
+import { agentTopics } from "./agents/topics.ts";
 import { authTopics } from "./auth/topics.ts";
 import { coachingTopics } from "./coaching/topics.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
@@ -15,6 +16,7 @@ const appTopics = {
   ...onboardingTopics,
   ...coachingTopics,
   ...organizationTopics,
+  ...agentTopics,
 };
 
 export type AppTopics = typeof appTopics;

@@ -98,7 +98,7 @@ function ExistingAgent({ organization, agentId }: { organization: MyOrganization
         <AgentSettings organization={organization} agent={data} />
         <div className="agent-side">
           <VersionHistory agent={data} />
-          <TestChat organizationId={organization.id} agent={data} />
+          <TestChat agent={data} />
         </div>
       </div>
       <AgentSessions organizationId={organization.id} agentId={agentId} />

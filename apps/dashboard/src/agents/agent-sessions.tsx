@@ -3,15 +3,17 @@ import { getRouteApi } from "@tanstack/react-router";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { formatTime } from "./agent-labels.ts";
 import "../chat/chat.css";
+import { useAgentSessions } from "./agent-live.ts";
 
 const testPanelDomain = "switchboard-test-panel";
 
 const agentRoute = getRouteApi("/signed-in/agents/$agentId");
 
 export function AgentSessions({ organizationId, agentId }: { organizationId: string; agentId: string }) {
-  const sessions = trpc.agents.sessions.useQuery({ organizationId, agentId });
+  const sessions = useAgentSessions(organizationId, agentId);
   // The open conversation lives in the address (?conversation=<id>), so it can be linked to.
   const openId = agentRoute.useSearch().conversation ?? null;
   const navigate = agentRoute.useNavigate();
@@ -22,6 +24,7 @@ export function AgentSessions({ organizationId, agentId }: { organizationId: str
       <h2 id="sessions-heading">Conversations</h2>
       {sessions.isPending && <p className="loading">Loading conversations…</p>}
       <FormError message={sessions.error ? readAppError(sessions.error).message : null} />
+      <LiveUpdatesAlert problem={sessions.liveProblem} />
       {sessions.data?.length === 0 && <p className="empty-state">No conversations yet.</p>}
       {sessions.data && sessions.data.length > 0 && (
         <ul className="session-list" aria-label="Conversations">

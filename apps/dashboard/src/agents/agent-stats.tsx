@@ -3,11 +3,11 @@
 // behind a toggle (pages/usage-chart.tsx).
 import type { RouterOutputs } from "@switchboard/api";
 import { readAppError } from "../api/app-error.ts";
-import { trpc } from "../api/trpc.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { UsageChart, type UsageChartSpec } from "../pages/usage-chart.tsx";
+import { useAgentStats } from "./agent-live.ts";
 
-type StatsDay = RouterOutputs["agents"]["stats"][number];
+type StatsDay = RouterOutputs["agents"]["stats"]["days"][number];
 
 const days = 14;
 
@@ -48,7 +48,8 @@ const charts: readonly UsageChartSpec<StatsDay>[] = [
 ];
 
 export function AgentStats({ organizationId, agentId }: { organizationId: string; agentId: string }) {
-  const stats = trpc.agents.stats.useQuery({ organizationId, agentId, days });
+  // Live: read again when one of the agent's conversations changes (its events show on the conversations panel).
+  const stats = useAgentStats(organizationId, agentId, days);
   const rows = stats.data ?? [];
   const totals = rows.reduce(
     (sum, row) => ({

@@ -2,11 +2,12 @@
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { readAppError } from "../api/app-error.ts";
-import { trpc } from "../api/trpc.ts";
 import { NoOrganizationYet } from "../organizations/no-organization.tsx";
 import { FormError, SelectField } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { formatTime } from "./agent-labels.ts";
+import { useAgentList } from "./agent-live.ts";
 import { canEdit, type MyOrganization, useOrganization } from "./use-organization.ts";
 import "./agents.css";
 
@@ -58,7 +59,7 @@ export function AgentsPage() {
 }
 
 function AgentList({ organization }: { organization: MyOrganization }) {
-  const agents = trpc.agents.list.useQuery({ organizationId: organization.id });
+  const agents = useAgentList(organization.id);
   return (
     <section aria-labelledby="agent-list-heading" className="panel">
       <div className="panel-header">
@@ -71,6 +72,7 @@ function AgentList({ organization }: { organization: MyOrganization }) {
       </div>
       {agents.isPending && <p className="loading">Loading agents…</p>}
       <FormError message={agents.error ? readAppError(agents.error).message : null} />
+      <LiveUpdatesAlert problem={agents.liveProblem} />
       {agents.data?.length === 0 && <p className="empty-state">No agents yet.</p>}
       {agents.data && agents.data.length > 0 && (
         <ul className="agent-list">

@@ -12,20 +12,14 @@ interface ChatSession {
   versionNumber: number;
 }
 
-export function TestChat({ organizationId, agent }: { organizationId: string; agent: AgentDetail }) {
+export function TestChat({ agent }: { agent: AgentDetail }) {
   const utils = trpc.useUtils();
   const [session, setSession] = useState<ChatSession | null>(null);
   const [draft, setDraft] = useState("");
   const start = trpc.agents.startSession.useMutation();
-  const chat = useStreamedChat({
-    onNotSent: setDraft,
-    onReplyEnded: () =>
-      void Promise.all([
-        utils.agents.sessions.invalidate({ organizationId, agentId: agent.agentId }),
-        utils.agents.stats.invalidate({ organizationId, agentId: agent.agentId }),
-        utils.agents.list.invalidate(),
-      ]),
-  });
+  // The conversations, the numbers and the list follow agents.onActivity (agent-live.ts), so
+  // nothing here reads them again.
+  const chat = useStreamedChat({ onNotSent: setDraft });
 
   const published = agent.publishedVersionId !== null;
   const publishedVersion = agent.versions.find((version) => version.id === agent.publishedVersionId);

@@ -1,10 +1,10 @@
 // How the coaching product's values read, in one place for every coaching page.
 import type { RouterOutputs } from "@switchboard/api";
 
-export type Goal = RouterOutputs["coaching"]["goals"]["list"][number];
+export type Goal = RouterOutputs["coaching"]["goals"]["list"]["goals"][number];
 export type GoalStatus = Goal["status"];
 export type GoalCategory = Goal["category"];
-type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"][number];
+type ConversationSummary = RouterOutputs["coaching"]["conversations"]["list"]["conversations"][number];
 export type ConversationType = ConversationSummary["sessionType"];
 
 export const goalStatusLabels: Record<GoalStatus, string> = {

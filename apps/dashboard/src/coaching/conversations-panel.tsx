@@ -6,9 +6,10 @@ import { FormError, optionsOf, SelectField } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
 import { type ConversationType, conversationTypeLabels } from "./coaching-labels.ts";
+import { useLiveConversations } from "./coaching-live.ts";
 
 export function ConversationsPanel() {
-  const conversations = trpc.coaching.conversations.list.useQuery();
+  const conversations = useLiveConversations();
   return (
     <PersonalList
       id="conversations-heading"

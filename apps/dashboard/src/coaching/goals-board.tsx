@@ -4,21 +4,24 @@ import { type FormEvent, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, optionsOf, SelectField, TextField } from "../pages/form-fields.tsx";
+import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { formatDay, type Goal, type GoalStatus, goalCategoryLabels, goalStatusLabels } from "./coaching-labels.ts";
+import { useLiveGoals } from "./coaching-live.ts";
 
 const columns: readonly GoalStatus[] = ["active", "paused", "completed", "abandoned"];
 
 export function GoalsBoard() {
-  const goals = trpc.coaching.goals.list.useQuery();
+  const goals = useLiveGoals();
   return (
     <section aria-labelledby="goals-heading" className="panel">
       <h2 id="goals-heading">Goals</h2>
       <FormError message={goals.error ? readAppError(goals.error).message : null} />
+      <LiveUpdatesAlert problem={goals.liveProblem} />
       {goals.isPending && <p className="loading">Loading your goals…</p>}
       {goals.data && (
         <div className="goal-columns">
           {columns.map((status) => {
-            const inColumn = goals.data.filter((goal) => goal.status === status);
+            const inColumn = (goals.data ?? []).filter((goal) => goal.status === status);
             if (status === "abandoned" && inColumn.length === 0) return null;
             return (
               <section key={status} aria-label={`${goalStatusLabels[status]} goals`} className="goal-column">

@@ -1,14 +1,15 @@
 // Today's summary and this week's, written by the coach in the background. "Summarize today"
-// asks for today's now; it arrives as a live update (coaching-live.ts refreshes this query).
+// asks for today's now; it arrives as a live update (coaching-live.ts reads this query again).
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { useServerCapabilities } from "../pages/ai-off-notice.tsx";
 import { FormError } from "../pages/form-fields.tsx";
 import { formatTime } from "../pages/format-time.ts";
 import { formatDay } from "./coaching-labels.ts";
+import { useLiveSummaries } from "./coaching-live.ts";
 
 export function SummariesPanel() {
-  const latest = trpc.coaching.summaries.latest.useQuery();
+  const { latest } = useLiveSummaries();
   const refresh = trpc.coaching.summaries.refreshToday.useMutation();
   const today = latest.data?.today ?? null;
   const week = latest.data?.week ?? null;

@@ -1,11 +1,28 @@
 import { Link } from "@tanstack/react-router";
+import { getQueryKey } from "@trpc/react-query";
 import { trpc } from "../api/trpc.ts";
+import { useLiveQuery } from "../api/use-live-query.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
 import { businessNameOf, formatTime, onboardingStatusSummaries } from "./onboarding-labels.ts";
 
+/**
+ * The person's onboardings, live: `onboarding.onMine` says which one changed, and the list (20
+ * at most) reads itself again — its rows carry the request as submitted, which no event repeats.
+ */
+function useMyOnboardings() {
+  const query = trpc.onboarding.mine.useQuery();
+  useLiveQuery({
+    query,
+    queryKey: getQueryKey(trpc.onboarding.mine, undefined, "query"),
+    subscription: trpc.onboarding.onMine,
+    subscriptionInput: (lastEventId) => ({ lastEventId }),
+  });
+  return { data: query.data?.sessions, error: query.error };
+}
+
 /** The person's earlier onboardings, newest first, each linking to its own page. */
 export function MyOnboardings() {
-  const mine = trpc.onboarding.mine.useQuery();
+  const mine = useMyOnboardings();
   return (
     <PersonalList
       id="my-onboardings-heading"

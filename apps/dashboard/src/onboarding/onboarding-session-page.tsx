@@ -51,7 +51,11 @@ export function OnboardingSessionPage({ sessionId }: { sessionId: string }) {
   );
 }
 
-/** Keeps the page current: subscribes from the query's lastEventId, so nothing in between is lost. */
+/**
+ * Keeps the page current: subscribes from the query's lastEventId, so nothing in between is lost.
+ * Not useLiveQuery: one item read through LoadedPage (which owns the query and its not-found
+ * states), and each event is the whole progress, replacing the view rather than folding into it.
+ */
 function useLiveProgress(view: OnboardingView) {
   const utils = trpc.useUtils();
   const { sessionId } = view;

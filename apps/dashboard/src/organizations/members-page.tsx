@@ -87,6 +87,8 @@ function Members({
  * The members list, live: it is read with the event id it is current to, and `onRoster` from that
  * id says which list changed, whoever changed it (another admin, an invitee accepting). A change
  * to the members may change this person's own role, so their organizations are read again too.
+ * Not useLiveQuery: one subscription drives two queries (members, invitations), and only the
+ * members list carries the lastEventId to follow from.
  */
 function useLiveRoster(organizationId: string) {
   const utils = trpc.useUtils();

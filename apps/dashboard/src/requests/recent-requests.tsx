@@ -1,11 +1,32 @@
 import { Link } from "@tanstack/react-router";
+import { getQueryKey } from "@trpc/react-query";
+import { upsertBy } from "../api/live-folds.ts";
 import { trpc } from "../api/trpc.ts";
+import { useLiveQuery } from "../api/use-live-query.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
 import { formatTime, statusSummary } from "./request-labels.ts";
 
+/** The customer's recent requests, newest first, live (`requests.onMine`). */
+function useRecentRequests() {
+  const query = trpc.requests.mine.useQuery();
+  useLiveQuery({
+    query,
+    queryKey: getQueryKey(trpc.requests.mine, undefined, "query"),
+    subscription: trpc.requests.onMine,
+    subscriptionInput: (lastEventId) => ({ lastEventId }),
+    fold: (current, { request }) => ({
+      ...current,
+      requests: upsertBy(current.requests, request, (line) => line.requestId).sort(
+        (a, b) => b.createdAt.getTime() - a.createdAt.getTime(),
+      ),
+    }),
+  });
+  return { data: query.data?.requests, error: query.error };
+}
+
 /** The customer's recent requests, each linking to its own page. */
 export function RecentRequests() {
-  const mine = trpc.requests.mine.useQuery();
+  const mine = useRecentRequests();
   return (
     <PersonalList
       id="recent-requests-heading"

@@ -63,7 +63,11 @@ export function RequestPage({ requestId, viewer }: { requestId: string; viewer: 
   );
 }
 
-/** Keeps a pending request's page current: subscribes from the query's lastEventId, so nothing between them is lost. */
+/**
+ * Keeps a pending request's page current: subscribes from the query's lastEventId, so nothing
+ * between them is lost. Not useLiveQuery: one item read through LoadedPage (which owns the query
+ * and its not-found states), followed only while it is pending, and a final status reads it again.
+ */
 function useLiveStatus(view: RequestView) {
   const utils = trpc.useUtils();
   const { requestId } = view;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
 import { errorOf } from "../../test/api-client.ts";
 import { useTestApi } from "../../test/file-api.ts";
+import { watchTopic } from "../../test/live-events.ts";
 import { runTask } from "../../test/run-task.ts";
 import { silentLog, testServices } from "../../test/services.ts";
 import { createCaller } from "../root.ts";
@@ -104,7 +105,9 @@ describe("agent configuration", () => {
 
   it("lets members read but only admins edit", async () => {
     const { agentId } = await as(owner).agents.create.mutate({ organizationId: orgA, config });
-    expect((await as(member).agents.list.query({ organizationId: orgA })).map((a) => a.agentId)).toContain(agentId);
+    expect((await as(member).agents.list.query({ organizationId: orgA })).agents.map((a) => a.agentId)).toContain(
+      agentId,
+    );
     expect(await errorOf(as(member).agents.publish.mutate({ organizationId: orgA, agentId }))).toMatchObject({
       code: "FORBIDDEN",
       message: "Only an organization admin can do this.",
@@ -124,7 +127,7 @@ describe("isolation between organizations and websites", () => {
       () => as(outsider).agents.list.query({ organizationId: orgA }),
     ];
     for (const call of calls) expect((await errorOf(call())).code).toBe("NOT_FOUND");
-    expect(await as(outsider).agents.list.query({ organizationId: orgB })).toEqual([]);
+    expect((await as(outsider).agents.list.query({ organizationId: orgB })).agents).toEqual([]);
   });
 
   it("starts sessions only from allowed domains and binds them to it", async () => {
@@ -253,7 +256,7 @@ describe("chat", () => {
   /** A server-side caller as a website visitor on `origin` (or a signed-in member). */
   async function caller(origin: string | null, account?: TestAccount, idleMs = 60_000) {
     const ctx = await createContext(
-      testServices({ db: h.database.db, events: undefined as never, ai: { openai: client, sessionIdleMs: idleMs } }),
+      testServices({ db: h.database.db, events: h.events, ai: { openai: client, sessionIdleMs: idleMs } }),
       { token: account?.token ?? null, requestId: randomUUID(), client: { origin, ip: "203.0.113.9" } },
     );
     return createCaller(ctx);
@@ -269,6 +272,69 @@ describe("chat", () => {
     }
     return { chunks, done: done! };
   }
+
+  it("publishes agents and conversations live to the organization only, in the change's transaction", async () => {
+    const watch = watchTopic(h.events, "agents.activity", orgA);
+    const elsewhere = watchTopic(h.events, "agents.activity", orgB);
+    const agentId = await publishedAgent(); // created, then published
+    const { sessionId } = await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    openai.replyOnce({ content: "Hello there.", usage: { promptTokens: 3, completionTokens: 2 } });
+    await chat("https://shop-a.example", sessionId, "Hi");
+    await watch.until(4);
+    const [created, published, started, replied] = watch.received;
+    expect(created).toMatchObject({
+      kind: "agent",
+      agent: { agentId, latestVersion: { status: "draft" }, sessions: 0 },
+    });
+    expect(published).toMatchObject({ kind: "agent", agent: { agentId, published: { version: 1 } } });
+    expect(started).toMatchObject({
+      kind: "session",
+      change: "started",
+      agentId,
+      agentSessions: 1,
+      session: { messageCount: 0, status: "active", isTestPanel: false },
+    });
+    // One event per turn: the visitor's message and the reply, counted together.
+    expect(replied).toMatchObject({
+      kind: "session",
+      change: "updated",
+      agentSessions: 1,
+      session: { messageCount: 2 },
+    });
+    // Each event carries the row as the queries return it (with ISO instants).
+    const { sessions } = await as(owner).agents.sessions.query({ organizationId: orgA, agentId });
+    expect(replied?.kind === "session" && replied.session.lastActivityAt).toBe(
+      sessions[0]!.lastActivityAt.toISOString(),
+    );
+
+    // A refused change publishes nothing.
+    expect((await errorOf(as(member).agents.publish.mutate({ organizationId: orgA, agentId }))).code).toBe("FORBIDDEN");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watch.received).toHaveLength(4);
+    expect(elsewhere.received).toEqual([]);
+    await watch.stop();
+    await elsewhere.stop();
+  });
+
+  it("follows an organization's activity only for its members, from where the list was read", async () => {
+    const outsiderFollows = (await h.caller(outsider)).agents.onActivity({ organizationId: orgA, lastEventId: null });
+    expect(await errorOf(outsiderFollows)).toMatchObject({ code: "NOT_FOUND" });
+    const badId = (await h.caller(member)).agents.onActivity({ organizationId: orgA, lastEventId: "yesterday" });
+    expect(await errorOf(badId)).toMatchObject({ code: "BAD_REQUEST" });
+
+    // Read the list, then a conversation starts before the page subscribes: the subscription still gets it.
+    const agentId = await publishedAgent();
+    const { lastEventId, agents } = await as(member).agents.list.query({ organizationId: orgA });
+    expect(agents.find((agent) => agent.agentId === agentId)?.sessions).toBe(0);
+    await (await caller("https://shop-a.example")).agents.startSession({ agentId });
+    const stream = await (await h.caller(member)).agents.onActivity({ organizationId: orgA, lastEventId });
+    for await (const event of stream) {
+      // A server-side caller yields the procedure's own tracked(id, message) envelopes.
+      const [, message] = event as unknown as [string, unknown];
+      expect(message).toMatchObject({ type: "event", payload: { kind: "session", agentId, agentSessions: 1 } });
+      break; // ends the subscription
+    }
+  });
 
   it("streams the reply in order and stores it with tokens, latency and the model", async () => {
     const agentId = await publishedAgent();
@@ -296,7 +362,7 @@ describe("chat", () => {
     ]);
     expect(stored.messages[1]).toMatchObject({ tokensUsed: 20, modelUsed: "gpt-4o-mini" });
     const stats = await as(owner).agents.stats.query({ organizationId: orgA, agentId, days: 1 });
-    expect(stats.at(-1)).toMatchObject({ conversations: 1, messages: 2, tokens: 20, errors: 0 });
+    expect(stats.days.at(-1)).toMatchObject({ conversations: 1, messages: 2, tokens: 20, errors: 0 });
   });
 
   it("turns an OpenAI failure into a plain message and keeps a cut-short reply as incomplete", async () => {
@@ -382,7 +448,7 @@ describe("chat", () => {
       data: { lastActivityAt: new Date(Date.now() - 120_000) },
     });
     await runTask(
-      agentTaskList({ db: h.database.db, log: silentLog, sessionIdleMs: 60_000 }),
+      agentTaskList({ db: h.database.db, events: h.events, log: silentLog, sessionIdleMs: 60_000 }),
       AGENT_TASKS.expireIdleSessions,
     );
     const statusOf = async (publicId: string) =>

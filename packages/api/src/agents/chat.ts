@@ -12,6 +12,8 @@ import { requireOpenAI } from "../ai/require-openai.ts";
 import type { AiRuntime } from "../ai/runtime.ts";
 import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatCompletion } from "../ai/stream-chat.ts";
 import { trimHistory } from "../ai/token-budget.ts";
+import type { AppEventBus } from "../live-events.ts";
+import { publishSessionChange } from "./agent-events.ts";
 import { TENANT_CONNECT_TIMEOUT_MS, tenantClientFor, usesTenantEndpoint } from "./llm-endpoint.ts";
 import type { AcceptedMessage } from "./sessions.ts";
 
@@ -19,12 +21,13 @@ export type { ChatStreamMessage };
 
 interface TurnDeps {
   db: Database;
+  events: AppEventBus;
   ai: AiRuntime;
   log: pino.Logger;
 }
 
 export async function* streamReply(
-  { db, ai, log }: TurnDeps,
+  { db, events, ai, log }: TurnDeps,
   { session, history }: AcceptedMessage,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ChatStreamMessage> {
@@ -49,25 +52,30 @@ export async function* streamReply(
       messages: [{ role: "system", content: version.systemPrompt }, ...trimHistory(history, version)],
     },
     { signal, log, logContext: { sessionId: session.id }, ...failureOptions },
-    (outcome) => saveReply(db, session.id, outcome),
+    (outcome) => saveReply(db, events, session.id, outcome),
   );
   if (!result) return;
   yield doneMessage(result.saved.id, result.saved.status, result.outcome);
 }
 
-/** One statement: the reply and the session's counters are stored together or not at all. */
-async function saveReply(db: Database, sessionId: string, outcome: ChatOutcome) {
+/**
+ * One statement: the reply and the session's counters are stored together or not at all, with
+ * the session's live event in the same transaction (one event per turn: the visitor's message is
+ * counted in it, so its acceptance before the first token waits for nothing more).
+ */
+async function saveReply(db: Database, events: AppEventBus, sessionId: string, outcome: ChatOutcome) {
   const { usage } = outcome;
   const errorCode = outcome.failure?.code ?? (outcome.left ? "visitor_left" : null);
-  const [message] = await db.$queryRaw<
-    {
-      id: string;
-      status: "complete" | "incomplete" | "failed";
-      prompt_tokens: number | null;
-      completion_tokens: number | null;
-      tokens_used: number | null;
-    }[]
-  >`
+  return db.$transaction(async (tx) => {
+    const [message] = await tx.$queryRaw<
+      {
+        id: string;
+        status: "complete" | "incomplete" | "failed";
+        prompt_tokens: number | null;
+        completion_tokens: number | null;
+        tokens_used: number | null;
+      }[]
+    >`
     WITH stored AS (
       INSERT INTO agent_messages
         (session_id, role, content, status, prompt_tokens, completion_tokens, tokens_used, latency_ms, model_used, error_code)
@@ -80,6 +88,8 @@ async function saveReply(db: Database, sessionId: string, outcome: ChatOutcome) 
        WHERE id = ${sessionId}::uuid RETURNING id
     )
     SELECT stored.* FROM stored, (SELECT count(*) FROM touched) t`;
-  if (!message) throw new Error("storing the agent reply returned no row");
-  return message;
+    if (!message) throw new Error("storing the agent reply returned no row");
+    await publishSessionChange(tx, events, sessionId, "updated");
+    return message;
+  });
 }

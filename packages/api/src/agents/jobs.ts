@@ -5,12 +5,14 @@ import type { Database } from "@switchboard/db";
 import type { CronItem, TaskList } from "graphile-worker";
 import type pino from "pino";
 import { everyMinuteSweep } from "../job-queue.ts";
+import type { AppEventBus } from "../live-events.ts";
 import { expireIdleSessions } from "./sessions.ts";
 
 export const AGENT_TASKS = { expireIdleSessions: "agents:expire-idle-sessions" } as const;
 
 export interface AgentJobDeps {
   db: Database;
+  events: AppEventBus;
   log: pino.Logger;
   /** Agent sessions idle this long are expired (AGENT_SESSION_IDLE_MINUTES). */
   sessionIdleMs: number;
@@ -19,7 +21,7 @@ export interface AgentJobDeps {
 export function agentTaskList(deps: AgentJobDeps): TaskList {
   return {
     [AGENT_TASKS.expireIdleSessions]: async () => {
-      const expired = await expireIdleSessions(deps.db, deps.sessionIdleMs);
+      const expired = await expireIdleSessions(deps.db, deps.events, deps.sessionIdleMs);
       if (expired > 0) deps.log.info({ expired }, "expired idle agent sessions");
     },
   };

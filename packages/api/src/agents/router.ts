@@ -1,13 +1,16 @@
 // Agents: versioned configuration per organization (members read, admins edit and publish),
 // public sessions from allowed websites, and streaming chat over a tRPC subscription.
 import type { Database, Prisma } from "@switchboard/db";
+import { lastEventIdSchema } from "@switchboard/events";
 import { requireOpenAI } from "../ai/require-openai.ts";
 import { chatMessageContent } from "../ai/stream-chat.ts";
 import { appError } from "../errors.ts";
 import { opaqueToken, settingsRecord } from "../input-types.ts";
+import { liveEvents } from "../live-events.ts";
 import { requireRole } from "../member-roles.ts";
 import { orgProcedure, publicProcedure, router, throttledByClient } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
+import { agentRowInclude, agentRowOf, agentSessionOf, agentSessionSelect, publishAgentChange } from "./agent-events.ts";
 import { streamReply } from "./chat.ts";
 import { agentConfigInput, versionData } from "./config.ts";
 import {
@@ -17,7 +20,7 @@ import {
   usesTenantEndpoint,
   withoutProviderKey,
 } from "./llm-endpoint.ts";
-import { acceptVisitorMessage, startAgentSession, TEST_PANEL_DOMAIN } from "./sessions.ts";
+import { acceptVisitorMessage, startAgentSession } from "./sessions.ts";
 import { agentStats } from "./stats.ts";
 
 /** Used only when the AI runtime leaves it unset (the server always sets AGENT_SESSION_IDLE_MINUTES). */
@@ -35,25 +38,27 @@ async function orgAgent(db: Database | Prisma.TransactionClient, organizationId:
 const agentIdInput = z.object({ agentId: z.uuid({ error: "This agent id is not valid." }) });
 
 export const agentsRouter = router({
+  /** The organization's agents with their conversation counts; lastEventId to follow `onActivity` from. */
   list: orgProcedure.query(async ({ ctx }) => {
+    const lastEventId = ctx.events.headEventId();
     const agents = await ctx.db.agent.findMany({
       where: { organizationId: ctx.membership.organizationId },
       orderBy: { createdAt: "asc" },
-      include: {
-        publishedVersion: { select: { version: true, model: true, publishedAt: true } },
-        versions: { orderBy: { version: "desc" }, take: 1, select: { version: true, status: true } },
-        _count: { select: { sessions: true } },
-      },
+      include: agentRowInclude,
     });
-    return agents.map((agent) => ({
-      agentId: agent.id,
-      name: agent.name,
-      description: agent.description,
-      published: agent.publishedVersion,
-      latestVersion: agent.versions[0] ?? null,
-      sessions: agent._count.sessions,
-    }));
+    return { agents: agents.map(agentRowOf), lastEventId };
   }),
+
+  /**
+   * The organization's agent activity: agents created or changed, conversations started,
+   * replies stored, conversations ended. Members only (orgProcedure checks the membership before
+   * any event is sent; another organization's id is NOT_FOUND).
+   */
+  onActivity: orgProcedure
+    .input(z.object({ lastEventId: lastEventIdSchema }))
+    .subscription(({ ctx, input, signal }) =>
+      liveEvents(ctx, "agents.activity", ctx.membership.organizationId, { lastEventId: input.lastEventId, signal }),
+    ),
 
   /** The agent, its editable (latest) configuration and its version history. */
   get: orgProcedure.input(agentIdInput).query(async ({ ctx, input }) => {
@@ -101,6 +106,7 @@ export const agentsRouter = router({
           ...providerKeyData(ctx.ai, agent.id, input.config, null),
         },
       });
+      await publishAgentChange(tx, ctx.events, agent.id);
       return { agentId: agent.id, versionId: version.id, version: 1 };
     });
   }),
@@ -130,6 +136,7 @@ export const agentsRouter = router({
       if (unchanged) return { versionId: latest.id, version: latest.version, newVersion: false };
       if (latest.status === "draft") {
         await tx.agentVersion.update({ where: { id: latest.id }, data });
+        await publishAgentChange(tx, ctx.events, input.agentId);
         return { versionId: latest.id, version: latest.version, newVersion: false };
       }
       const created = await tx.agentVersion.create({
@@ -140,6 +147,7 @@ export const agentsRouter = router({
           ...data,
         },
       });
+      await publishAgentChange(tx, ctx.events, input.agentId);
       return { versionId: created.id, version: created.version, newVersion: true };
     });
   }),
@@ -164,30 +172,22 @@ export const agentsRouter = router({
         data: { status: "published", publishedAt: new Date() },
       });
       await tx.agent.update({ where: { id: input.agentId }, data: { publishedVersionId: draft.id } });
+      await publishAgentChange(tx, ctx.events, input.agentId);
       return { versionId: draft.id, version: draft.version };
     });
   }),
 
-  /** Sessions of an agent, newest first. */
+  /** Sessions of an agent, newest first; lastEventId to follow `onActivity` from. */
   sessions: orgProcedure.input(agentIdInput).query(async ({ ctx, input }) => {
+    const lastEventId = ctx.events.headEventId();
     await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
     const sessions = await ctx.db.agentSession.findMany({
       where: { agentId: input.agentId },
       orderBy: { startedAt: "desc" },
       take: 50,
-      select: {
-        id: true,
-        websiteDomain: true,
-        channel: true,
-        status: true,
-        messageCount: true,
-        startedAt: true,
-        lastActivityAt: true,
-        endedAt: true,
-        agentVersion: { select: { version: true } },
-      },
+      select: agentSessionSelect,
     });
-    return sessions.map((session) => ({ ...session, isTestPanel: session.websiteDomain === TEST_PANEL_DOMAIN }));
+    return { sessions: sessions.map(agentSessionOf), lastEventId };
   }),
 
   transcript: orgProcedure.input(z.object({ sessionId: z.uuid() })).query(async ({ ctx, input }) => {
@@ -209,12 +209,16 @@ export const agentsRouter = router({
     }));
   }),
 
-  /** Per day: conversations, messages, tokens, reply latency p50/p95 and errors. */
+  /**
+   * Per day: conversations, messages, tokens, reply latency p50/p95 and errors; lastEventId to
+   * follow `onActivity` from (a conversation's event means these numbers changed).
+   */
   stats: orgProcedure
     .input(agentIdInput.extend({ days: z.number().int().min(1).max(90).default(14) }))
     .query(async ({ ctx, input }) => {
+      const lastEventId = ctx.events.headEventId();
       await orgAgent(ctx.db, ctx.membership.organizationId, input.agentId);
-      return agentStats(ctx.db, input.agentId, input.days);
+      return { days: await agentStats(ctx.db, input.agentId, input.days), lastEventId };
     }),
 
   /**
@@ -236,7 +240,7 @@ export const agentsRouter = router({
         input.testPanel && ctx.user
           ? await ctx.db.membership.findMany({ where: { userId: ctx.user.id }, select: { organizationId: true } })
           : [];
-      return startAgentSession(ctx.db, input, {
+      return startAgentSession(ctx.db, ctx.events, input, {
         origin: ctx.client.origin,
         ip: ctx.client.ip,
         testPanelOrganizationIds: memberships.map((m) => m.organizationId),
@@ -264,6 +268,7 @@ export const agentsRouter = router({
         : [];
       const accepted = await acceptVisitorMessage(
         ctx.db,
+        ctx.events,
         input,
         { origin: ctx.client.origin, memberOrganizationIds: memberships.map((m) => m.organizationId) },
         ctx.ai?.sessionIdleMs ?? DEFAULT_IDLE_MS,
@@ -271,6 +276,6 @@ export const agentsRouter = router({
       if ("expired" in accepted) {
         throw appError("NOT_FOUND", "This chat ended because it was idle for too long. Start a new one.");
       }
-      return streamReply({ db: ctx.db, ai: ctx.ai!, log: ctx.log }, accepted, signal);
+      return streamReply({ db: ctx.db, events: ctx.events, ai: ctx.ai!, log: ctx.log }, accepted, signal);
     }),
 });

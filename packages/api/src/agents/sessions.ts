@@ -5,10 +5,9 @@
 import { randomBytes } from "node:crypto";
 import type { AgentVersion, Database } from "@switchboard/db";
 import { appError } from "../errors.ts";
+import type { AppEventBus } from "../live-events.ts";
+import { publishSessionChange, TEST_PANEL_DOMAIN } from "./agent-events.ts";
 import { domainAllowed } from "./config.ts";
-
-/** The dashboard's own test panel: sessions bound to organization members, not to a website. */
-export const TEST_PANEL_DOMAIN = "switchboard-test-panel";
 
 const chatNotFound = () => appError("NOT_FOUND", "This chat doesn't exist or has ended. Start a new one.");
 
@@ -23,6 +22,7 @@ function hostOf(origin: string | null): string | null {
 
 export async function startAgentSession(
   db: Database,
+  events: AppEventBus,
   input: { agentId: string; channel: "web" | "voice" | "api"; contextData: Record<string, unknown> },
   caller: { origin: string | null; ip: string | null; testPanelOrganizationIds?: string[] },
 ) {
@@ -40,17 +40,21 @@ export async function startAgentSession(
   if (!forTestPanel && !domainAllowed(version.allowedDomains, host)) {
     throw appError("FORBIDDEN_RESOURCE", `This assistant isn't enabled for ${host}.`);
   }
-  const session = await db.agentSession.create({
-    data: {
-      publicId: `as_${randomBytes(24).toString("base64url")}`,
-      agentId: agent.id,
-      agentVersionId: version.id,
-      organizationId: agent.organizationId,
-      websiteDomain: host,
-      ipAddress: caller.ip,
-      channel: forTestPanel ? "api" : input.channel,
-      contextData: input.contextData as object,
-    },
+  const session = await db.$transaction(async (tx) => {
+    const created = await tx.agentSession.create({
+      data: {
+        publicId: `as_${randomBytes(24).toString("base64url")}`,
+        agentId: agent.id,
+        agentVersionId: version.id,
+        organizationId: agent.organizationId,
+        websiteDomain: host,
+        ipAddress: caller.ip,
+        channel: forTestPanel ? "api" : input.channel,
+        contextData: input.contextData as object,
+      },
+    });
+    await publishSessionChange(tx, events, created.id, "started");
+    return created;
   });
   return { sessionId: session.publicId, agentName: agent.name, versionNumber: version.version };
 }
@@ -85,6 +89,7 @@ export interface AcceptedMessage {
  */
 export async function acceptVisitorMessage(
   db: Database,
+  events: AppEventBus,
   input: { sessionId: string; content: string },
   caller: { origin: string | null; memberOrganizationIds: string[] },
   idleMs: number,
@@ -119,7 +124,7 @@ export async function acceptVisitorMessage(
               FROM agent_messages m
              WHERE m.session_id = a.id AND m.status IN ('complete', 'incomplete') AND m.role IN ('user', 'assistant')) AS history
       FROM accepted a`;
-  if (!accepted) return refusal(db, input.sessionId, host, caller.memberOrganizationIds, idleMs);
+  if (!accepted) return refusal(db, events, input.sessionId, host, caller.memberOrganizationIds, idleMs);
   const version = await pinnedVersion(db, accepted.version_id);
   // The statement's snapshot predates its own insert, so the new message is added here.
   const history = [...accepted.history, { role: "user" as const, content: input.content }];
@@ -132,6 +137,7 @@ export async function acceptVisitorMessage(
  */
 async function refusal(
   db: Database,
+  events: AppEventBus,
   publicId: string,
   host: string,
   memberOrganizationIds: string[],
@@ -146,19 +152,31 @@ async function refusal(
       FROM agent_sessions s WHERE s.public_id = ${publicId}`;
   if (!session?.allowed || !session.active) throw chatNotFound();
   if (session.idle) {
-    await db.$executeRaw`
-      UPDATE agent_sessions SET status = 'expired', ended_at = now()
-       WHERE id = ${session.id}::uuid AND status = 'active'`;
+    await db.$transaction(async (tx) => {
+      const ended = await tx.$executeRaw`
+        UPDATE agent_sessions SET status = 'expired', ended_at = now()
+         WHERE id = ${session.id}::uuid AND status = 'active'`;
+      if (ended > 0) await publishSessionChange(tx, events, session.id, "updated");
+    });
     return { expired: true };
   }
   throw appError("RATE_LIMITED", "You're sending messages too quickly. Please wait a moment and try again.");
 }
 
-/** Ends sessions idle longer than `idleMs` (run periodically; safe on several instances). */
-export async function expireIdleSessions(db: Database, idleMs: number): Promise<number> {
-  const { count } = await db.agentSession.updateMany({
-    where: { status: "active", lastActivityAt: { lt: new Date(Date.now() - idleMs) } },
-    data: { status: "expired", endedAt: new Date() },
+/**
+ * Ends sessions idle longer than `idleMs` (run periodically; safe on several instances: the rows
+ * are locked, and another instance's sweep skips them). Each ended session is published, so an
+ * agent page shows it ended without a reload.
+ */
+export async function expireIdleSessions(db: Database, events: AppEventBus, idleMs: number): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const idle = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE agent_sessions SET status = 'expired', ended_at = now()
+       WHERE id IN (SELECT id FROM agent_sessions
+                     WHERE status = 'active' AND last_activity_at < now() - ${idleMs} * interval '1 millisecond'
+                     FOR UPDATE SKIP LOCKED)
+      RETURNING id::text`;
+    for (const { id } of idle) await publishSessionChange(tx, events, id, "updated");
+    return idle.length;
   });
-  return count;
 }

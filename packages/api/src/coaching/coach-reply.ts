@@ -11,7 +11,9 @@ import { type ChatOutcome, type ChatStreamMessage, doneMessage, streamChatComple
 import { estimateTokens, trimHistory } from "../ai/token-budget.ts";
 import { appError } from "../errors.ts";
 import type { JobQueue } from "../job-queue.ts";
+import type { AppEventBus } from "../live-events.ts";
 import { coachSystemMessages, type Memory } from "./coach-context.ts";
+import { publishConversation } from "./conversations.ts";
 import { enqueueActionItemExtraction } from "./jobs.ts";
 import { memoryIndexFor } from "./memory.ts";
 import { recordUsage } from "./usage.ts";
@@ -28,6 +30,7 @@ export type CoachStreamMessage = ChatStreamMessage<{ memoriesUsed: number }>;
 
 interface TurnDeps {
   db: Database;
+  events: AppEventBus;
   openai: OpenAIClient;
   log: pino.Logger;
   /** Where the reply's action item extraction is queued (null: no job worker, none is queued). */
@@ -37,7 +40,7 @@ interface TurnDeps {
 const conversationNotFound = () => appError("NOT_FOUND", "We couldn't find that conversation.");
 
 export async function* coachTurn(
-  { db, openai, log, jobs }: TurnDeps,
+  { db, events, openai, log, jobs }: TurnDeps,
   userId: string,
   input: { conversationId: string; content: string },
   signal: AbortSignal | undefined,
@@ -50,6 +53,7 @@ export async function* coachTurn(
       data: { conversationId: conversation.id, userId: conversation.userId, role: "user", content: input.content },
     });
     await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
+    await publishConversation(tx, events, conversation.id, "updated");
     return message;
   });
 
@@ -121,6 +125,7 @@ export async function* coachTurn(
         },
       });
       await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: message.createdAt } });
+      await publishConversation(tx, events, conversation.id, "updated");
       if (jobs && outcome.status !== "failed") await enqueueActionItemExtraction(jobs, tx, message.id);
       return message;
     });

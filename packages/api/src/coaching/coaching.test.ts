@@ -5,9 +5,11 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
 import { createTestApi, errorOf } from "../../test/api-client.ts";
+import { watchTopic } from "../../test/live-events.ts";
 import { runTask } from "../../test/run-task.ts";
 import { testServices } from "../../test/services.ts";
 import { JobQueue } from "../job-queue.ts";
+import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter, createCaller } from "../root.ts";
 import { createContext } from "../trpc.ts";
 import type { CoachStreamMessage } from "./coach-reply.ts";
@@ -26,15 +28,19 @@ let database: TestDatabase;
 let openai: Awaited<ReturnType<typeof startOpenAIFake>>;
 let client: NonNullable<ReturnType<typeof createOpenAIClient>>;
 let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+let events: AppEventBus;
 const log = pino({ level: "silent" });
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
   openai = await startOpenAIFake({ tokenDelayMs: 0 });
   client = createOpenAIClient({ apiKey: "sk-test", baseURL: openai.baseURL })!.withOptions({ maxRetries: 0 });
-  api = createTestApi({ router: appRouter, db: database.db, ai: { openai: client, sessionIdleMs: 60_000 } });
+  api = createTestApi({ router: appRouter, db: database.db, events, ai: { openai: client, sessionIdleMs: 60_000 } });
 });
 afterAll(async () => {
+  await events.stop();
   await openai.close();
   await database.drop();
 });
@@ -47,7 +53,7 @@ async function caller(account: TestAccount, ai: "on" | "off" = "on") {
     testServices({
       db: database.db,
       log,
-      events: undefined as never,
+      events,
       ai: ai === "on" ? { openai: client, sessionIdleMs: 60_000 } : null,
     }),
     { token: account.token, requestId: randomUUID() },
@@ -117,9 +123,9 @@ describe("profile, business and goals", () => {
     expect(goal).toMatchObject({ category: "other", status: "active", progress: 0, targetDate: "2026-12-31" });
     const updated = await as(ana).coaching.goals.update.mutate({ goalId: goal.id, progress: 40, category: "business" });
     expect(updated).toMatchObject({ progress: 40, category: "business", title: "Hire a CTO" });
-    expect(await as(ana).coaching.goals.list.query({ status: "completed" })).toEqual([]);
+    expect((await as(ana).coaching.goals.list.query({ status: "completed" })).goals).toEqual([]);
     await as(ana).coaching.goals.delete.mutate({ goalId: goal.id });
-    expect(await as(ana).coaching.goals.list.query()).toEqual([]);
+    expect((await as(ana).coaching.goals.list.query()).goals).toEqual([]);
   });
 });
 
@@ -329,7 +335,7 @@ describe("coaching chat", () => {
     expect(messages[4]!.embedding).toBeNull();
     // As the worker runs it each minute (coaching/jobs.ts).
     await runTask(
-      coachingTaskList({ db: database.db, events: undefined as never, openai: client, log }, new JobQueue()),
+      coachingTaskList({ db: database.db, events, openai: client, log }, new JobQueue()),
       COACHING_TASKS.backfillEmbeddings,
     );
     expect(await database.db.messageEmbedding.findUnique({ where: { messageId: messages[4]!.id } })).not.toBeNull();
@@ -351,6 +357,66 @@ describe("coaching chat", () => {
       message: expect.stringContaining("AI features are off"),
     });
     expect(await coachingRows()).toEqual(before);
+  });
+});
+
+describe("goals and conversations live", () => {
+  it("publishes goals and conversations to their owner only, each carrying the changed row", async () => {
+    const lea = await newAccount("lea");
+    const max = await newAccount("max");
+    const watch = watchTopic(events, "coaching.updates", lea.id);
+    const others = watchTopic(events, "coaching.updates", max.id);
+
+    const goal = await as(lea).coaching.goals.create.mutate({ title: "Hire a CTO" });
+    await as(lea).coaching.goals.update.mutate({ goalId: goal.id, progress: 40 });
+    const conversation = await as(lea).coaching.conversations.create.mutate({ title: "Hiring" });
+    openai.replyOnce({ content: "Write the role down first." });
+    await send(lea, conversation.id, "How do I start?");
+    await as(lea).coaching.conversations.rename.mutate({ conversationId: conversation.id, title: "Hiring plan" });
+    await as(lea).coaching.goals.delete.mutate({ goalId: goal.id });
+    await watch.until(7);
+    expect(watch.received).toMatchObject([
+      { kind: "goal", change: "created", goal: { id: goal.id, progress: 0, createdAt: goal.createdAt.toISOString() } },
+      { kind: "goal", change: "updated", goal: { id: goal.id, progress: 40 } },
+      { kind: "conversation", change: "created", conversation: { id: conversation.id, _count: { messages: 0 } } },
+      { kind: "conversation", change: "updated", conversation: { _count: { messages: 1 } } }, // the question
+      { kind: "conversation", change: "updated", conversation: { _count: { messages: 2 } } }, // the reply
+      { kind: "conversation", change: "updated", conversation: { title: "Hiring plan" } },
+      { kind: "goal", change: "deleted", goalId: goal.id },
+    ]);
+    // The list's rows and the events' rows are the same view.
+    const { conversations } = await as(lea).coaching.conversations.list.query();
+    const last = watch.received.at(-2);
+    expect(last?.kind === "conversation" && last.change === "updated" && last.conversation.updatedAt).toBe(
+      conversations[0]!.updatedAt.toISOString(),
+    );
+
+    // Another person's ids are refused before anything is written or published.
+    expect((await errorOf(as(max).coaching.goals.delete.mutate({ goalId: goal.id }))).code).toBe("NOT_FOUND");
+    expect(
+      (await errorOf(as(max).coaching.conversations.rename.mutate({ conversationId: conversation.id, title: "x" })))
+        .code,
+    ).toBe("NOT_FOUND");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watch.received).toHaveLength(7);
+    expect(others.received).toEqual([]);
+    await watch.stop();
+    await others.stop();
+  });
+
+  it("resumes from the lastEventId a list was read at", async () => {
+    const noa = await newAccount("noa");
+    const { lastEventId } = await as(noa).coaching.goals.list.query();
+    const goal = await as(noa).coaching.goals.create.mutate({ title: "Ship the beta" });
+    const stream = await (await caller(noa)).coaching.onUpdates({ lastEventId });
+    for await (const event of stream) {
+      const [, message] = event as unknown as [string, unknown];
+      expect(message).toMatchObject({
+        type: "event",
+        payload: { kind: "goal", change: "created", goal: { id: goal.id } },
+      });
+      break;
+    }
   });
 });
 
@@ -392,8 +458,8 @@ describe("isolation between people", () => {
     // Procedures without ids answer with Bob's own (empty) data, never Alice's.
     expect(await as(bob).coaching.profile.get.query()).toBeNull();
     expect(await as(bob).coaching.business.get.query()).toBeNull();
-    expect(await as(bob).coaching.goals.list.query()).toEqual([]);
-    expect(await as(bob).coaching.conversations.list.query()).toEqual([]);
+    expect((await as(bob).coaching.goals.list.query()).goals).toEqual([]);
+    expect((await as(bob).coaching.conversations.list.query()).conversations).toEqual([]);
     // Bob's upserts create his own rows, not Alice's.
     await as(bob).coaching.profile.upsert.mutate({ displayName: "Bob" });
     await database.db.profile.delete({ where: { userId: bob.id } });

@@ -19,8 +19,11 @@ export const conversationIdInput = z.strictObject({
 });
 
 export const conversationsRouter = router({
-  /** The caller's conversations, most recently active first. */
-  list: authedProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.user.id)),
+  /** The caller's conversations, most recently active first; lastEventId to follow `coaching.onUpdates` from. */
+  list: authedProcedure.query(async ({ ctx }) => {
+    const lastEventId = ctx.events.headEventId();
+    return { conversations: await listConversations(ctx.db, ctx.user.id), lastEventId };
+  }),
 
   create: authedProcedure
     .input(
@@ -29,7 +32,7 @@ export const conversationsRouter = router({
         title: text(200).default("New conversation"),
       }),
     )
-    .mutation(({ ctx, input }) => createConversation(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => createConversation(ctx.db, ctx.events, ctx.user.id, input)),
 
   /** The conversation and its latest 200 messages, oldest first. */
   get: authedProcedure
@@ -38,10 +41,12 @@ export const conversationsRouter = router({
 
   rename: authedProcedure
     .input(conversationIdInput.extend({ title: text(200) }))
-    .mutation(({ ctx, input }) => renameConversation(ctx.db, ctx.user.id, input.conversationId, input.title)),
+    .mutation(({ ctx, input }) =>
+      renameConversation(ctx.db, ctx.events, ctx.user.id, input.conversationId, input.title),
+    ),
 
   /** Deletes the conversation with its messages and their memories. */
   delete: authedProcedure
     .input(conversationIdInput)
-    .mutation(({ ctx, input }) => deleteConversation(ctx.db, ctx.user.id, input.conversationId)),
+    .mutation(({ ctx, input }) => deleteConversation(ctx.db, ctx.events, ctx.user.id, input.conversationId)),
 });

@@ -23,9 +23,13 @@ const goalFields = {
 const goalIdInput = z.strictObject({ goalId: z.uuid({ error: "This goal id is not valid." }) });
 
 export const goalsRouter = router({
+  /** The caller's goals, oldest first; lastEventId to follow `coaching.onUpdates` from. */
   list: authedProcedure
     .input(z.strictObject({ status: goalStatus.optional() }).default({}))
-    .query(({ ctx, input }) => listGoals(ctx.db, ctx.user.id, input.status)),
+    .query(async ({ ctx, input }) => {
+      const lastEventId = ctx.events.headEventId();
+      return { goals: await listGoals(ctx.db, ctx.user.id, input.status), lastEventId };
+    }),
 
   create: authedProcedure
     .input(
@@ -37,7 +41,7 @@ export const goalsRouter = router({
         progress: progress.default(0),
       }),
     )
-    .mutation(({ ctx, input }) => createGoal(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => createGoal(ctx.db, ctx.events, ctx.user.id, input)),
 
   update: authedProcedure
     .input(
@@ -47,10 +51,10 @@ export const goalsRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const { goalId, ...changes } = input;
-      return updateGoal(ctx.db, ctx.user.id, goalId, changes);
+      return updateGoal(ctx.db, ctx.events, ctx.user.id, goalId, changes);
     }),
 
   delete: authedProcedure
     .input(goalIdInput)
-    .mutation(({ ctx, input }) => deleteGoal(ctx.db, ctx.user.id, input.goalId)),
+    .mutation(({ ctx, input }) => deleteGoal(ctx.db, ctx.events, ctx.user.id, input.goalId)),
 });

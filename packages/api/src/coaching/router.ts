@@ -52,6 +52,11 @@ export const coachingRouter = router({
       const openai = requireOpenAI(ctx);
       const own = await ctx.db.conversation.count({ where: { id: input.conversationId, userId: ctx.user.id } });
       if (!own) throw conversationNotFound();
-      return coachTurn({ db: ctx.db, openai, log: ctx.log, jobs: ctx.jobs }, ctx.user.id, input, signal);
+      return coachTurn(
+        { db: ctx.db, events: ctx.events, openai, log: ctx.log, jobs: ctx.jobs },
+        ctx.user.id,
+        input,
+        signal,
+      );
     }),
 });

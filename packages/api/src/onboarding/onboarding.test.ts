@@ -8,6 +8,7 @@ import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
 import { createTestApi } from "../../test/api-client.ts";
+import { watchTopic } from "../../test/live-events.ts";
 import { runTask } from "../../test/run-task.ts";
 import { silentLog } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
@@ -295,6 +296,27 @@ describe("onboarding pipeline", () => {
     await as(owner).onboarding.complete.mutate({ sessionId: started.sessionId });
     const done = await settled(runner, started.sessionId);
     expect(done).toMatchObject({ status: "completed", paymentStatus: "no_provider" });
+  });
+
+  it("tells the owner's list of onboardings, and nobody else's, as one starts and finishes", async () => {
+    const { runner, as } = setup({ withStripe: false });
+    const owner = await newOwner();
+    const stranger = await newOwner();
+    const mine = watchTopic(events, "onboarding.mine", owner.id);
+    const others = watchTopic(events, "onboarding.mine", stranger.id);
+    const { lastEventId } = await as(owner).onboarding.mine.query();
+    const { sessionId } = await as(owner).onboarding.start.mutate(business);
+    await as(owner).onboarding.complete.mutate({ sessionId });
+    await settled(runner, sessionId);
+    await mine.until(2);
+    expect(mine.received[0]).toEqual({ sessionId, status: "pending" });
+    await expect.poll(() => mine.received.at(-1)).toEqual({ sessionId, status: "completed" });
+    const { sessions, lastEventId: later } = await as(owner).onboarding.mine.query();
+    expect(sessions.map((session) => session.id)).toEqual([sessionId]);
+    expect(later).not.toBe(lastEventId);
+    await mine.stop();
+    await others.stop();
+    expect(others.received).toEqual([]);
   });
 
   it("starts one run for two tabs; the second is told setup is already running", async () => {

@@ -57,8 +57,17 @@ export async function readProgress(db: Database | Transaction, sessionId: string
   };
 }
 
-/** Publishes the session's progress as it stands inside `tx` (so the event matches the commit). */
+/**
+ * Publishes the session's progress as it stands inside `tx` (so the event matches the commit),
+ * and tells its owner's list of onboardings (`onboarding.mine`) that this one changed.
+ */
 export async function publishProgress(tx: Transaction, events: AppEventBus, sessionId: string): Promise<void> {
   const progress = await readProgress(tx, sessionId);
-  if (progress) await events.publish(tx, "onboarding.progress", sessionId, eventFormOf(progress));
+  if (!progress) return;
+  await events.publish(tx, "onboarding.progress", sessionId, eventFormOf(progress));
+  const { userId } = await tx.onboardingSession.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { userId: true },
+  });
+  await events.publish(tx, "onboarding.mine", userId, { sessionId, status: progress.status });
 }

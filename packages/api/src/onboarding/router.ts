@@ -34,15 +34,24 @@ export const onboardingRouter = router({
     return { ...(await ownedProgress(ctx.db, ctx.user.id, input.sessionId)), lastEventId };
   }),
 
-  /** The signed-in person's onboardings, newest first. */
-  mine: authedProcedure.query(({ ctx }) =>
-    ctx.db.onboardingSession.findMany({
+  /** The signed-in person's onboardings, newest first; lastEventId to follow `onMine` from. */
+  mine: authedProcedure.query(async ({ ctx }) => {
+    const lastEventId = ctx.events.headEventId();
+    const sessions = await ctx.db.onboardingSession.findMany({
       where: { userId: ctx.user.id },
       orderBy: { createdAt: "desc" },
       take: 20,
       select: { id: true, status: true, createdAt: true, completedAt: true, requestData: true },
-    }),
-  ),
+    });
+    return { sessions, lastEventId };
+  }),
+
+  /** Which of the caller's own onboardings changed (scope: their own user id, so nobody else's). */
+  onMine: authedProcedure
+    .input(z.strictObject({ lastEventId: lastEventIdSchema }))
+    .subscription(({ ctx, input, signal }) =>
+      liveEvents(ctx, "onboarding.mine", ctx.user.id, { lastEventId: input.lastEventId, signal }),
+    ),
 
   /** Starts the pipeline once; another tab gets ONBOARDING_IN_PROGRESS and follows the same progress. */
   complete: authedProcedure

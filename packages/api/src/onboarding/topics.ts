@@ -37,4 +37,9 @@ const onboardingProgress = z.object({
 
 export const onboardingTopics = {
   "onboarding.progress": onboardingProgress,
+  /**
+   * One of a person's onboardings changed (scope: their user id). It says which, not the whole
+   * row: the list is short (20 at most), and reads itself again.
+   */
+  "onboarding.mine": z.object({ sessionId: z.uuid(), status: z.enum(OnboardingStatus) }),
 };

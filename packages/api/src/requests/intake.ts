@@ -6,7 +6,7 @@ import { appError, isUniqueViolation } from "../errors.ts";
 import { multilineText, text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
-import { publishRequestChange } from "./request-events.ts";
+import { publishCustomerRequest, publishRequestChange } from "./request-events.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 const newestModelYear = new Date().getFullYear() + 1;
@@ -116,6 +116,7 @@ async function createRequest(db: Database, events: AppEventBus, customer: Custom
       mechanicName: null,
       at: request.createdAt.toISOString(),
     });
+    await publishCustomerRequest(tx, events, request.id);
     return {
       requestId: request.id,
       sessionId: session.id,

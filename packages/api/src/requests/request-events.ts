@@ -1,7 +1,10 @@
 // Publishing a request's change to both audiences at once: the mechanics' board and the
-// request's own status channel (its customer and mechanic). Always inside the change's transaction.
+// request's own status channel (its customer and mechanic), and the customer's own list of
+// recent requests. Always inside the change's transaction.
 import type { Transaction } from "@switchboard/db";
+import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
+import { customerRequestIn } from "./request-status.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 export interface RequestChange {
@@ -21,4 +24,11 @@ export async function publishRequestChange(tx: Transaction, events: AppEventBus,
     mechanicName: change.mechanicName,
     at: change.at.toISOString(),
   });
+  await publishCustomerRequest(tx, events, change.requestId);
+}
+
+/** The request's line in its customer's recent requests (scope: the customer's user id). */
+export async function publishCustomerRequest(tx: Transaction, events: AppEventBus, requestId: string) {
+  const { customerId, request } = await customerRequestIn(tx, requestId);
+  await events.publish(tx, "requests.mine", customerId, { request: eventFormOf(request) });
 }

@@ -1,5 +1,5 @@
 // What a customer (or the mechanic who accepted) sees of one request.
-import type { Database } from "@switchboard/db";
+import type { Database, Prisma, Transaction } from "@switchboard/db";
 import { appError } from "../errors.ts";
 
 interface Viewer {
@@ -61,24 +61,38 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
   };
 }
 
-export async function listCustomerRequests(db: Database, customerId: string) {
-  const rows = await db.sessionRequest.findMany({
-    where: { customerId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: 20,
-    select: {
-      id: true,
-      status: true,
-      createdAt: true,
-      mechanic: { select: { displayName: true } },
-      session: { select: { intake: true } },
-    },
-  });
-  return rows.map((row) => ({
+const customerRequestSelect = {
+  id: true,
+  customerId: true,
+  status: true,
+  createdAt: true,
+  mechanic: { select: { displayName: true } },
+  session: { select: { intake: true } },
+} satisfies Prisma.SessionRequestSelect;
+
+/** One line of the customer's recent requests: what `requests.mine` lists and `requests.mine` events carry. */
+function customerRequestOf(row: Prisma.SessionRequestGetPayload<{ select: typeof customerRequestSelect }>) {
+  return {
     requestId: row.id,
     status: row.status,
     createdAt: row.createdAt,
     mechanicName: row.mechanic?.displayName ?? null,
     vehicle: `${row.session.intake.vehicleYear} ${row.session.intake.vehicleMake} ${row.session.intake.vehicleModel}`,
-  }));
+  };
+}
+
+export async function listCustomerRequests(db: Database, customerId: string) {
+  const rows = await db.sessionRequest.findMany({
+    where: { customerId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 20,
+    select: customerRequestSelect,
+  });
+  return rows.map(customerRequestOf);
+}
+
+/** The request's line as its customer lists it, read inside the change's transaction. */
+export async function customerRequestIn(tx: Transaction, requestId: string) {
+  const row = await tx.sessionRequest.findUniqueOrThrow({ where: { id: requestId }, select: customerRequestSelect });
+  return { customerId: row.customerId, request: customerRequestOf(row) };
 }

@@ -6,9 +6,10 @@ import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
 import { createTestApi } from "../../test/api-client.ts";
 import { watchTopic } from "../../test/live-events.ts";
 import { runTask } from "../../test/run-task.ts";
-import { silentLog } from "../../test/services.ts";
+import { silentLog, testServices } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter } from "../root.ts";
+import { appRouter, createCaller } from "../root.ts";
+import { createContext } from "../trpc.ts";
 import { REQUEST_TASKS, requestTaskList } from "./jobs.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
@@ -49,6 +50,11 @@ beforeEach(async () => {
 });
 
 const as = (account: TestAccount) => api({ token: account.token });
+/** A server-side caller as this account: subscriptions work here (the HTTP test client has no WebSocket). */
+const callerAs = async (account: TestAccount) =>
+  createCaller(
+    await createContext(testServices({ db: database.db, events }), { token: account.token, requestId: randomUUID() }),
+  );
 
 async function errorOf(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -76,7 +82,8 @@ async function rowCounts() {
 }
 
 /** Collects events of a topic/scope from the bus until stopped. */
-const watch = (topic: "requests.board" | "requests.status", scope: string) => watchTopic(events, topic, scope);
+const watch = (topic: "requests.board" | "requests.status" | "requests.mine", scope: string) =>
+  watchTopic(events, topic, scope);
 
 describe("intake", () => {
   it("creates the intake, session and pending request together and puts it on the board live", async () => {
@@ -300,7 +307,8 @@ describe("cancel and expiry", () => {
     const all = [...a, ...b, ...rest];
     expect(new Set(all).size).toBe(all.length); // nobody expired twice
     expect(new Set(all)).toEqual(new Set(ids));
-    expect(await database.db.outboxEvent.count()).toBe(eventsBefore + 2 * ids.length); // board + status, once each
+    // board, status and the customer's own list, once each
+    expect(await database.db.outboxEvent.count()).toBe(eventsBefore + 3 * ids.length);
     const board = await as(mechanic).requests.board.query({});
     expect(board.items.map((i) => i.requestId)).toEqual([fresh.requestId]);
   });
@@ -327,6 +335,31 @@ describe("board", () => {
     expect(seen).toEqual([...created].reverse());
   });
 
+  it("tells the customer, and nobody else, about their own requests as they are made and accepted", async () => {
+    const mine = watch("requests.mine", customer.id);
+    const others = watch("requests.mine", otherCustomer.id);
+    const { lastEventId } = await as(customer).requests.mine.query();
+    const { requestId } = await as(customer).requests.submit.mutate(intake);
+    await as(mechanic).requests.accept.mutate({ requestId });
+    await mine.until(2);
+    expect(mine.received).toMatchObject([
+      { request: { requestId, status: "pending", mechanicName: null } },
+      { request: { requestId, status: "accepted", mechanicName: expect.any(String) } },
+    ]);
+    const { requests } = await as(customer).requests.mine.query();
+    expect(mine.received[1]).toEqual({ request: { ...requests[0], createdAt: requests[0]!.createdAt.toISOString() } });
+    // Followed from where the list was read, only as oneself.
+    const stream = await (await callerAs(customer)).requests.onMine({ lastEventId });
+    for await (const event of stream) {
+      const [, message] = event as unknown as [string, unknown];
+      expect(message).toMatchObject({ type: "event", payload: { request: { requestId, status: "pending" } } });
+      break;
+    }
+    await mine.stop();
+    await others.stop();
+    expect(others.received).toEqual([]);
+  });
+
   it("is only for mechanics, and a customer sees only their own requests", async () => {
     const { requestId } = await as(customer).requests.submit.mutate(intake);
     expect(await errorOf(as(customer).requests.board.query({}))).toMatchObject({
@@ -334,8 +367,8 @@ describe("board", () => {
       message: "Only mechanics can do this.",
     });
     expect(await errorOf(as(otherCustomer).requests.get.query({ requestId }))).toMatchObject({ code: "NOT_FOUND" });
-    expect((await as(otherCustomer).requests.mine.query()).map((r) => r.requestId)).toEqual([]);
-    expect((await as(customer).requests.mine.query()).map((r) => r.requestId)).toEqual([requestId]);
+    expect((await as(otherCustomer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([]);
+    expect((await as(customer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([requestId]);
   });
 });
 

@@ -23,8 +23,18 @@ export const requestsRouter = router({
     .input(intakeInput)
     .mutation(({ ctx, input }) => submitIntake(ctx.db, ctx.events, { id: ctx.user.id, name: ctx.user.name }, input)),
 
-  /** The customer's own recent requests. */
-  mine: authedProcedure.query(({ ctx }) => listCustomerRequests(ctx.db, ctx.user.id)),
+  /** The customer's own recent requests; lastEventId to follow `onMine` from. */
+  mine: authedProcedure.query(async ({ ctx }) => {
+    const lastEventId = ctx.events.headEventId();
+    return { requests: await listCustomerRequests(ctx.db, ctx.user.id), lastEventId };
+  }),
+
+  /** The caller's own requests as they are made and change (scope: their own user id, so nobody else's). */
+  onMine: authedProcedure
+    .input(z.strictObject({ lastEventId: lastEventIdSchema }))
+    .subscription(({ ctx, input, signal }) =>
+      liveEvents(ctx, "requests.mine", ctx.user.id, { lastEventId: input.lastEventId, signal }),
+    ),
 
   /** One request, for its customer or the mechanic who accepted it; lastEventId to subscribe from. */
   get: authedProcedure.input(requestIdInput).query(async ({ ctx, input }) => {

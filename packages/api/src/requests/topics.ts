@@ -12,6 +12,15 @@ const boardCard = z.object({
   plan: z.enum(["basic", "standard", "premium"]),
 });
 
+/** One line of a customer's recent requests (scope: the customer's user id). */
+const customerRequest = z.object({
+  requestId: z.uuid(),
+  status: z.enum(["pending", "accepted", "cancelled", "expired"]),
+  createdAt: z.iso.datetime(),
+  mechanicName: z.string().nullable(),
+  vehicle: z.string(),
+});
+
 export const requestTopics = {
   /** Every mechanic's board (scope "board"): a card appears, or disappears for a reason. */
   "requests.board": z.discriminatedUnion("kind", [
@@ -26,6 +35,8 @@ export const requestTopics = {
     mechanicName: z.string().nullable(),
     at: z.iso.datetime(),
   }),
+  /** A customer's request, created or changed: its line in their recent requests. */
+  "requests.mine": z.object({ request: customerRequest }),
 };
 
 export const BOARD_SCOPE = "board";
