@@ -9,6 +9,7 @@ import { errorOf } from "../test/api-client.ts";
 import { testServices } from "../test/services.ts";
 import type { AiRuntime } from "./ai/runtime.ts";
 import { JobQueue } from "./job-queue.ts";
+import { type AppEventBus, createAppEventBus } from "./live-events.ts";
 import { createCaller } from "./root.ts";
 import type { Services } from "./services.ts";
 import { createContext } from "./trpc.ts";
@@ -17,21 +18,26 @@ let database: TestDatabase;
 let openai: Awaited<ReturnType<typeof startOpenAIFake>>;
 let aiOn: AiRuntime;
 let account: TestAccount;
+/** A real bus: starting a conversation publishes it on coaching.updates. */
+let events: AppEventBus;
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  events = createAppEventBus({ databaseUrl: database.url });
+  await events.start();
   openai = await startOpenAIFake({ tokenDelayMs: 0 });
   const client = createOpenAIClient({ apiKey: "sk-test", baseURL: openai.baseURL })!.withOptions({ maxRetries: 0 });
   aiOn = { openai: client, sessionIdleMs: 60_000 };
   account = await createTestAccount(database.db, { email: `capabilities-${randomUUID()}@example.com` });
 });
 afterAll(async () => {
+  await events?.stop();
   await openai?.close();
   await database?.drop();
 });
 
 async function callerOn(server: Pick<Services, "ai" | "jobs">, token: string | null = account.token) {
-  const services = testServices({ db: database.db, events: undefined as never, ...server });
+  const services = testServices({ db: database.db, events, ...server });
   return createCaller(await createContext(services, { token, requestId: randomUUID() }));
 }
 
