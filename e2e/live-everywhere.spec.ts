@@ -68,7 +68,7 @@ test("requests: a customer's request appears on a mechanic's board", async ({ br
   await expect(
     board.getByRole("list", { name: "Open requests" }).or(board.getByText("No open requests right now.")),
   ).toBeVisible();
-  await expect(board.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  await expect(board.getByText("Live", { exact: true })).toBeVisible();
   await markDocument(board);
 
   const customer = await openBrowser(browser);
