@@ -4,25 +4,16 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, type BrowserContext, expect, type Page, test, type WebSocketRoute } from "@playwright/test";
+import { expect, type Page, test, type WebSocketRoute } from "@playwright/test";
+import { demo, separateBrowsers } from "./people.ts";
 
-const demoCustomer = { email: "customer@demo.switchboard.dev", password: "demo-customer-pass" };
-const demoCoach = { email: "coach@demo.switchboard.dev", password: "demo-coach-pass" };
-const demoOwner = { email: "owner@demo.switchboard.dev", password: "demo-owner-pass" };
+const { customer: demoCustomer, coach: demoCoach, owner: demoOwner } = demo;
 
 const offlineMessage = "You're offline, so this wasn't sent. It will work again when the connection is back.";
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
+const openBrowser = separateBrowsers();
 
-async function openBrowser(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  return context.newPage();
-}
-
+/** Signs in without waiting for the navigation: some tests sign in while the live connection is held. */
 async function signIn(page: Page, account = demoCustomer, baseURL = "") {
   await page.goto(`${baseURL}/`);
   await page.getByLabel("Email").fill(account.email);

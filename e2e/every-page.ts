@@ -7,6 +7,7 @@
 // (packages/db/src/seed.ts) or new sign-ups, so no entry depends on another having run.
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page } from "@playwright/test";
+import { demo, signIn } from "./people.ts";
 
 export interface PageState {
   /** Which page, in which state: the test's title. */
@@ -14,19 +15,7 @@ export interface PageState {
   open: (page: Page, browser: Browser) => Promise<void>;
 }
 
-const accounts = {
-  owner: { email: "owner@demo.switchboard.dev", password: "demo-owner-pass" },
-  mechanic: { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass" },
-  coach: { email: "coach@demo.switchboard.dev", password: "demo-coach-pass" },
-};
-
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto("/");
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Products" })).toBeVisible();
-}
+const accounts = demo;
 
 /** A new customer of their own: no requests, no onboarding, no organization, no coaching yet. */
 async function signUp(page: Page) {

@@ -1,20 +1,12 @@
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { callApi, demo, separateBrowsers, signIn } from "./people.ts";
 
 // Created by the demo seed (packages/db/src/seed.ts): Olivia Owner is the only owner of Demo Motors.
-const owner = { email: "owner@demo.switchboard.dev", password: "demo-owner-pass" };
+const { owner } = demo;
 const demoMotorsSlug = "demo-motors";
 const password = "a-long-enough-password";
-
-async function callApi<T>(request: APIRequestContext, path: string, input: unknown, token?: string): Promise<T> {
-  const response = await request.post(`/trpc/${path}`, {
-    data: { json: input },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
 
 async function queryApi<T>(request: APIRequestContext, path: string, token: string): Promise<T> {
   const response = await request.get(`/trpc/${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -47,18 +39,7 @@ async function newMember(request: APIRequestContext, role: "admin" | "member") {
   return { email, name, organizationId };
 }
 
-async function signIn(page: Page, email: string, accountPassword: string) {
-  await page.goto("/");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(accountPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Products" })).toBeVisible();
-}
-
-async function openBrowser(browser: Browser) {
-  const context = await browser.newContext();
-  return context.newPage();
-}
+const openBrowser = separateBrowsers();
 
 /** Zero serious or critical axe violations in the part of the page under `selector`. */
 async function expectNoSeriousViolations(page: Page, selector: string) {
@@ -85,7 +66,7 @@ test("the owner renames Demo Motors and creates a key shown once; another admin 
   const keyName = `Deploy ${randomUUID().slice(0, 6)}`;
 
   // The owner gets there from the navigation's "Your organizations".
-  await signIn(page, owner.email, owner.password);
+  await signIn(page, owner);
   const organizations = page.getByRole("region", { name: "Your organizations" });
   await organizations.getByRole("link", { name: "Settings for Demo Motors" }).click();
   await expect(settingsHeading(page)).toBeVisible();
@@ -98,7 +79,7 @@ test("the owner renames Demo Motors and creates a key shown once; another admin 
 
   // The other admin, in their own browser, has the same page open.
   const adminPage = await openBrowser(browser);
-  await signIn(adminPage, admin.email, password);
+  await signIn(adminPage, { email: admin.email, password });
   await adminPage.goto(`/organizations/${admin.organizationId}/settings`);
   await expect(settingsHeading(adminPage)).toBeVisible();
   const adminKeys = adminPage.getByRole("region", { name: "API keys" });
@@ -178,7 +159,7 @@ test("the owner renames Demo Motors and creates a key shown once; another admin 
 
 test("a plain member sees the settings read-only", async ({ page, request }) => {
   const member = await newMember(request, "member");
-  await signIn(page, member.email, password);
+  await signIn(page, { email: member.email, password });
   await page
     .getByRole("region", { name: "Your organizations" })
     .getByRole("link", { name: "Settings for Demo Motors" })
@@ -198,7 +179,7 @@ test("a plain member sees the settings read-only", async ({ page, request }) => 
 });
 
 test("an unknown or malformed organization id says so, with the way back", async ({ page }) => {
-  await signIn(page, owner.email, owner.password);
+  await signIn(page, owner);
   for (const id of [randomUUID(), "not-an-id"]) {
     await page.goto(`/organizations/${id}/settings`);
     await expect(page.getByText("We couldn't find that organization.")).toBeVisible();
@@ -233,7 +214,7 @@ test("at phone width the settings page and its dialog fit the screen", async ({ 
   const { organizationId, ownerToken } = await demoMotors(request);
   const keyName = `A rather long key name for the phone ${randomUUID().slice(0, 6)}`;
   await callApi(request, "organizations.apiKeys.create", { organizationId, name: keyName }, ownerToken);
-  await signIn(page, owner.email, owner.password);
+  await signIn(page, owner);
   await page.goto(`/organizations/${organizationId}/settings`);
   await expect(settingsHeading(page)).toBeVisible();
   const keys = page.getByRole("region", { name: "API keys" });

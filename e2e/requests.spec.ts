@@ -1,14 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  expect,
-  type Locator,
-  type Page,
-  test,
-  type WebSocketRoute,
-} from "@playwright/test";
+import { expect, type Locator, type Page, test, type WebSocketRoute } from "@playwright/test";
+import { callApi, separateBrowsers } from "./people.ts";
 
 // Created by the demo seed (packages/db/src/seed.ts), which the e2e server runs at start.
 const maya = { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Maya Torres" };
@@ -18,18 +10,7 @@ const sam = { email: "mechanic2@demo.switchboard.dev", password: "demo-mechanic-
 // Each test signs up its own customer, because a new intake cancels the customer's older ones.
 test.describe.configure({ mode: "serial" });
 
-const contexts: BrowserContext[] = [];
-
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-/** A separate browser (its own storage, so its own session) for one person. */
-async function openBrowser(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  return context.newPage();
-}
+const openBrowser = separateBrowsers();
 
 async function signInAsMechanic(page: Page, mechanic: { email: string; password: string }) {
   await page.goto("/");
@@ -303,16 +284,6 @@ test("a mechanic whose connection drops catches up on the requests made meanwhil
   await expect(cardFor(mayaPage, intake)).toBeVisible();
   await expect(cardFor(mayaPage, intake)).toContainText("New");
 });
-
-/** A tRPC call over plain HTTP (superjson's `{ json }` envelope), for setting up many requests quickly. */
-async function callApi<T>(request: APIRequestContext, path: string, input: unknown, token?: string): Promise<T> {
-  const response = await request.post(`/trpc/${path}`, {
-    data: { json: input },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return (await response.json()).result.data.json as T;
-}
 
 test("the board lists the newest open requests first and loads older ones on demand", async ({ page, request }) => {
   // One more page than the board shows at once (20), each from its own customer.

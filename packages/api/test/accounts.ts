@@ -39,3 +39,27 @@ export async function createTestOrganization(db: Database, slug: string, members
     data: { name: `Org ${slug}`, slug, memberships: { create: members.map(({ userId }) => ({ userId })) } },
   });
 }
+
+/**
+ * Two organizations for the organization tests: A with an owner, an admin and a plain member,
+ * B with only its owner (the outsider to A). `name` keeps each test file's emails and slugs its own.
+ */
+export async function createTwoOrganizations(db: Database, name: string) {
+  const [owner, admin, member, outsider] = await Promise.all(
+    ["owner", "admin", "member"]
+      .map((role) => `${role}@${name}-a.example`)
+      .concat(`owner@${name}-b.example`)
+      .map((email) => createTestAccount(db, { email })),
+  );
+  const orgA = (await createTestOrganization(db, `${name}-a`, [])).id;
+  await db.membership.createMany({
+    data: [
+      { organizationId: orgA, userId: owner!.id, role: "owner" },
+      { organizationId: orgA, userId: admin!.id, role: "admin" },
+      { organizationId: orgA, userId: member!.id, role: "member" },
+    ],
+  });
+  const orgB = (await createTestOrganization(db, `${name}-b`, [])).id;
+  await db.membership.create({ data: { organizationId: orgB, userId: outsider!.id, role: "owner" } });
+  return { owner: owner!, admin: admin!, member: member!, outsider: outsider!, orgA, orgB };
+}

@@ -105,7 +105,7 @@ export function UsagePage() {
             {usage.data.byKind.length === 0 ? (
               <p className="empty-state">Nothing in this period.</p>
             ) : (
-              <table className="stats-table">
+              <table className="stats-table cards-on-phone">
                 <caption>Calls, tokens and cost by kind</caption>
                 <thead>
                   <tr>

@@ -283,7 +283,7 @@ function MemberList({
       {members.isPending && <p className="loading">Loading members…</p>}
       <FormError message={members.error ? readAppError(members.error).message : null} />
       {members.data && (
-        <table className="members-table" aria-labelledby="members-heading">
+        <table className="members-table cards-on-phone" aria-labelledby="members-heading">
           <thead>
             <tr>
               <th scope="col">Name</th>

@@ -97,7 +97,7 @@ export function UsageChart<Row extends { day: string }>({
       </button>
       <div id={tableId} className="usage-table-scroll" hidden={!showTable}>
         {showTable && (
-          <table className="stats-table">
+          <table className="stats-table cards-on-phone">
             <caption>{caption}</caption>
             <thead>
               <tr>

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestAccount, createTestOrganization, type TestAccount } from "../../test/accounts.ts";
+import { createTestOrganization, createTwoOrganizations, type TestAccount } from "../../test/accounts.ts";
 import { errorOf } from "../../test/api-client.ts";
 import { useTestApi } from "../../test/file-api.ts";
 import { watchTopic } from "../../test/live-events.ts";
@@ -15,20 +15,7 @@ let orgA: string;
 let orgB: string;
 
 beforeAll(async () => {
-  owner = await createTestAccount(h.database.db, { email: "owner@settings-a.example" });
-  admin = await createTestAccount(h.database.db, { email: "admin@settings-a.example" });
-  member = await createTestAccount(h.database.db, { email: "member@settings-a.example" });
-  outsider = await createTestAccount(h.database.db, { email: "owner@settings-b.example" });
-  orgA = (await createTestOrganization(h.database.db, "settings-a", [])).id;
-  await h.database.db.membership.createMany({
-    data: [
-      { organizationId: orgA, userId: owner.id, role: "owner" },
-      { organizationId: orgA, userId: admin.id, role: "admin" },
-      { organizationId: orgA, userId: member.id, role: "member" },
-    ],
-  });
-  orgB = (await createTestOrganization(h.database.db, "settings-b", [])).id;
-  await h.database.db.membership.create({ data: { organizationId: orgB, userId: outsider.id, role: "owner" } });
+  ({ owner, admin, member, outsider, orgA, orgB } = await createTwoOrganizations(h.database.db, "settings"));
 });
 
 const as = (account: TestAccount) => h.as(account);
