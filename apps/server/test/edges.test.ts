@@ -329,7 +329,7 @@ describe("revocation reaches open sockets on every instance", () => {
     await goes.socket.close();
   });
 
-  it("closes a removed member's sockets at once, so the roster they followed refuses them", async () => {
+  it("closes a removed member's sockets at once, so the roster and agent activity they followed refuse them", async () => {
     const owner = await signUp(a.server.url);
     const member = await signUp(a.server.url);
     const { id: organizationId } = await a.db.organization.create({
@@ -346,6 +346,10 @@ describe("revocation reaches open sockets on every instance", () => {
     });
     const watched = watchedSocket(b.server.url, member.token);
     watched.client.organizations.onRoster.subscribe(
+      { organizationId, lastEventId: null },
+      { onData: () => {}, onError: () => {} },
+    );
+    watched.client.agents.onActivity.subscribe(
       { organizationId, lastEventId: null },
       { onData: () => {}, onError: () => {} },
     );
@@ -366,6 +370,10 @@ describe("revocation reaches open sockets on every instance", () => {
       again.client.organizations.onRoster.subscribe({ organizationId, lastEventId: null }, { onError: resolve }),
     );
     expect(await refused).toMatchObject({ data: { code: "NOT_FOUND" } });
+    const activityRefused = new Promise<unknown>((resolve) =>
+      again.client.agents.onActivity.subscribe({ organizationId, lastEventId: null }, { onError: resolve }),
+    );
+    expect(await activityRefused).toMatchObject({ data: { code: "NOT_FOUND" } });
     await again.socket.close();
   });
 });
