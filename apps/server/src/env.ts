@@ -1,6 +1,6 @@
 // Environment variables, parsed once at start by one zod schema. A bad or missing variable
 // stops the process with a message naming it. Every variable is documented in .env.example.
-import { THROTTLE_BUCKETS } from "@switchboard/api";
+import { iceServersSchema, THROTTLE_BUCKETS } from "@switchboard/api";
 import { parseAllowedHosts } from "@switchboard/integrations";
 import { z } from "zod";
 
@@ -28,6 +28,21 @@ const envSchema = z.object({
     .positive()
     .max(24 * 60)
     .default(15),
+  /** A mechanic who accepted a request and has not joined its session by then releases it (unattended). */
+  SESSION_JOIN_MINUTES: z.coerce.number().positive().max(120).default(5),
+  /** JSON array of RTCIceServer objects for video sessions, e.g. [{"urls":"stun:stun.example.com:3478"}]. */
+  ICE_SERVERS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(iceServersSchema)
+    .optional(),
   DASHBOARD_DIST: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),

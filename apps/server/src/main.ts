@@ -154,6 +154,7 @@ export async function runStart(): Promise<void> {
       jobs: jobWorker.queue,
       throttle: new Throttle(throttlePool, env.THROTTLE_LIMITS ? { limits: env.THROTTLE_LIMITS } : {}),
       sessionTtlDays: env.SESSION_TTL_DAYS,
+      serviceSessions: { joinWithinMs: env.SESSION_JOIN_MINUTES * 60_000, iceServers: env.ICE_SERVERS ?? [] },
     };
     server = await startServer(
       {

@@ -25,6 +25,7 @@ export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
 export type { Connection, OnboardingRuntime, Services } from "./services.ts";
+export { iceServersSchema } from "./sessions/settings.ts";
 export {
   createThrottlePool,
   THROTTLE_BUCKETS,

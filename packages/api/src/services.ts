@@ -9,6 +9,7 @@ import type pino from "pino";
 import type { AiRuntime } from "./ai/runtime.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
+import type { ServiceSessionSettings } from "./sessions/settings.ts";
 import type { Throttle } from "./throttle.ts";
 
 /** What the onboarding procedures need: the payment provider, the dashboard's URL, the runner. */
@@ -34,6 +35,8 @@ export interface Services {
   jobs?: JobQueue | null;
   /** Throttling shared by every instance (null or left out: no limits, for server-side callers and tests). */
   throttle?: Throttle | null;
+  /** Service sessions' join deadline and video ICE servers (left out: 5 minutes, no ICE servers). */
+  serviceSessions?: ServiceSessionSettings | null;
   /** Lifetime of sessions created by sign-up and sign-in (default 30 days). */
   sessionTtlDays?: number | undefined;
   /** Called when a procedure met a missing table or column (the server re-checks its schema now). */

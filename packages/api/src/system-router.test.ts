@@ -36,7 +36,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function callerOn(server: Pick<Services, "ai" | "jobs">, token: string | null = account.token) {
+async function callerOn(
+  server: Pick<Services, "ai" | "jobs" | "serviceSessions">,
+  token: string | null = account.token,
+) {
   const services = testServices({ db: database.db, events, ...server });
   return createCaller(await createContext(services, { token, requestId: randomUUID() }));
 }
@@ -53,25 +56,43 @@ async function coachAnswers(server: Pick<Services, "ai">): Promise<string> {
 describe("system.capabilities", () => {
   it("with the server's AI and a job worker: AI replies and summaries are on, and the coach answers", async () => {
     const server = { ai: aiOn, jobs: new JobQueue() };
-    expect(await (await callerOn(server)).system.capabilities()).toEqual({ aiReplies: true, aiSummaries: true });
+    expect(await (await callerOn(server)).system.capabilities()).toEqual({
+      aiReplies: true,
+      aiSummaries: true,
+      videoIceServers: false,
+    });
     openai.replyOnce("Happy to help.");
     expect(await coachAnswers({ ai: aiOn })).toBe("Happy to help.");
   });
 
   it("with the server's AI but no job worker: replies are on, summaries are off", async () => {
     const capabilities = await (await callerOn({ ai: aiOn, jobs: null })).system.capabilities();
-    expect(capabilities).toEqual({ aiReplies: true, aiSummaries: false });
+    expect(capabilities).toEqual({ aiReplies: true, aiSummaries: false, videoIceServers: false });
   });
 
   it("with no AI configured: both are off, and the coach refuses as announced", async () => {
     for (const ai of [null, { openai: null, sessionIdleMs: 60_000 }]) {
       const server = { ai, jobs: new JobQueue() };
-      expect(await (await callerOn(server)).system.capabilities()).toEqual({ aiReplies: false, aiSummaries: false });
+      expect(await (await callerOn(server)).system.capabilities()).toEqual({
+        aiReplies: false,
+        aiSummaries: false,
+        videoIceServers: false,
+      });
       expect(await errorOf(coachAnswers({ ai }))).toMatchObject({
         code: "PRECONDITION_FAILED",
         message: expect.stringContaining("AI features are off"),
       });
     }
+  });
+
+  it("says whether ICE servers are configured for video, never which ones or their credentials", async () => {
+    const iceServers = [{ urls: "turn:turn.example.com:3478", username: "switchboard", credential: "turn-secret" }];
+    const capabilities = await (
+      await callerOn({ serviceSessions: { joinWithinMs: 60_000, iceServers } })
+    ).system.capabilities();
+    expect(capabilities.videoIceServers).toBe(true);
+    expect(JSON.stringify(capabilities)).not.toContain("turn-secret");
+    expect(JSON.stringify(capabilities)).not.toContain("turn.example.com");
   });
 
   it("tells nobody who is signed out, and never the configuration itself", async () => {

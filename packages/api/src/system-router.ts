@@ -11,6 +11,11 @@ export const systemRouter = router({
       aiReplies,
       /** Coaching summaries: written by the server's AI in a background job, so both must be here. */
       aiSummaries: aiReplies && ctx.jobs !== null,
+      /**
+       * Whether STUN/TURN servers are configured for video sessions (ICE_SERVERS). Without them
+       * video still works between browsers that can reach each other directly (one network).
+       */
+      videoIceServers: ctx.serviceSessions.iceServers.length > 0,
     };
   }),
 });

@@ -13,6 +13,7 @@ import {
   toUserFacingError,
 } from "./errors.ts";
 import type { Connection, Services } from "./services.ts";
+import { DEFAULT_SERVICE_SESSION_SETTINGS } from "./sessions/settings.ts";
 import type { ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";
@@ -38,6 +39,7 @@ export async function createContext(services: Services, connection: Connection) 
     jobs: services.jobs ?? null,
     client: connection.client ?? { origin: null, ip: null },
     throttle: services.throttle ?? null,
+    serviceSessions: services.serviceSessions ?? DEFAULT_SERVICE_SESSION_SETTINGS,
     onSchemaMissing: services.onSchemaMissing,
   };
 }

@@ -18,7 +18,7 @@ const sourceRoots = [
 ].filter((root) => existsSync(root));
 
 /** Product folders in packages/api/src: each owns its procedures and services. */
-const products = ["agents", "coaching", "onboarding", "organizations", "requests"];
+const products = ["agents", "coaching", "onboarding", "organizations", "requests", "sessions"];
 
 /**
  * Shared mechanisms, with why products may import them. Every top-level module of src/ is one

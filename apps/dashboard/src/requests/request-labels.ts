@@ -42,5 +42,7 @@ export function statusSummary(status: RequestStatus, mechanicName: string | null
       return "Cancelled";
     case "expired":
       return "Expired — no mechanic was free";
+    case "unattended":
+      return "Back on the board — the mechanic didn't join in time";
   }
 }

@@ -105,6 +105,10 @@ const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; bo
     title: "No mechanic was free",
     body: "Nobody accepted this request in time, so it expired. Please ask again — we'll send it straight back to the board.",
   },
+  unattended: {
+    title: "Back on the board",
+    body: "The mechanic who accepted didn't join in time, so your request is back on the board for another mechanic.",
+  },
 };
 
 function CustomerRequestView({ view }: { view: RequestView }) {

@@ -11,6 +11,9 @@ const notPendingMessages: Record<Exclude<SessionRequestStatus, "pending">, Retur
   accepted: appError("REQUEST_ALREADY_ACCEPTED", "Another mechanic accepted this request."),
   cancelled: appError("REQUEST_NOT_PENDING", "The customer cancelled this request."),
   expired: appError("REQUEST_NOT_PENDING", "This request expired before anyone accepted it."),
+  // Nothing sets it yet: the join timeout that returns a request to the board comes with the
+  // service sessions (issue 16), and accepting it again with them.
+  unattended: appError("REQUEST_NOT_PENDING", "This request is back on the board; reload the board to accept it."),
 };
 
 function notPending(status: SessionRequestStatus) {

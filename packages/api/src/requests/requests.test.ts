@@ -161,7 +161,7 @@ describe("intake", () => {
         VALUES (${session.customerId}::uuid, 'Ford', 'Focus', 2010, 'duplicate pending', 'chat', 'basic') RETURNING id),
       ss AS (INSERT INTO service_sessions (customer_id, intake_id, type) SELECT ${session.customerId}::uuid, id, 'chat' FROM s RETURNING id)
       INSERT INTO session_requests (session_id, customer_id, updated_at) SELECT id, ${session.customerId}::uuid, now() FROM ss`;
-    await expect(duplicate).rejects.toThrow(/session_requests_one_pending_per_customer|Unique constraint/);
+    await expect(duplicate).rejects.toThrow(/session_requests_one_open_per_customer|Unique constraint/);
   });
 
   it("keeps exactly one pending request when one customer submits five times at once", async () => {

@@ -15,7 +15,7 @@ const boardCard = z.object({
 /** One line of a customer's recent requests (scope: the customer's user id). */
 const customerRequest = z.object({
   requestId: z.uuid(),
-  status: z.enum(["pending", "accepted", "cancelled", "expired"]),
+  status: z.enum(["pending", "accepted", "cancelled", "expired", "unattended"]),
   createdAt: z.iso.datetime(),
   mechanicName: z.string().nullable(),
   vehicle: z.string(),
@@ -30,7 +30,7 @@ export const requestTopics = {
   /** One request's status for its customer and mechanic (scope: the request id). */
   "requests.status": z.object({
     requestId: z.uuid(),
-    status: z.enum(["pending", "accepted", "cancelled", "expired"]),
+    status: z.enum(["pending", "accepted", "cancelled", "expired", "unattended"]),
     sessionId: z.uuid(),
     mechanicName: z.string().nullable(),
     at: z.iso.datetime(),
