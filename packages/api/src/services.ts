@@ -9,6 +9,7 @@ import type pino from "pino";
 import type { AiRuntime } from "./ai/runtime.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
+import type { SignalAllowance } from "./signal-allowance.ts";
 import type { Throttle } from "./throttle.ts";
 
 /** What the onboarding procedures need: the payment provider, the dashboard's URL, the runner. */
@@ -34,6 +35,8 @@ export interface Services {
   jobs?: JobQueue | null;
   /** Throttling shared by every instance (null or left out: no limits, for server-side callers and tests). */
   throttle?: Throttle | null;
+  /** How many ephemeral signals a connection may send (left out: the process's default, 20/s burst 40). */
+  signalAllowance?: SignalAllowance | undefined;
   /** Lifetime of sessions created by sign-up and sign-in (default 30 days). */
   sessionTtlDays?: number | undefined;
   /** Called when a procedure met a missing table or column (the server re-checks its schema now). */

@@ -13,9 +13,13 @@ import {
   toUserFacingError,
 } from "./errors.ts";
 import type { Connection, Services } from "./services.ts";
+import { SignalAllowance } from "./signal-allowance.ts";
 import type { ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";
+
+/** The process's signal allowance when its services bring none: per connection, in memory (signal-allowance.ts). */
+const processSignalAllowance = new SignalAllowance();
 
 export async function createContext(services: Services, connection: Connection) {
   const { db, log } = services;
@@ -38,6 +42,7 @@ export async function createContext(services: Services, connection: Connection) 
     jobs: services.jobs ?? null,
     client: connection.client ?? { origin: null, ip: null },
     throttle: services.throttle ?? null,
+    signalAllowance: services.signalAllowance ?? processSignalAllowance,
     onSchemaMissing: services.onSchemaMissing,
   };
 }
