@@ -7,6 +7,7 @@ import {
   CLOSE_FELL_BEHIND,
   createAppEventBus,
   liveEvents,
+  liveSignals,
   SIGNAL_RATE_LIMITED_MESSAGE,
   SIGNAL_TOO_LARGE_MESSAGE,
   sendLiveSignal,
@@ -123,7 +124,7 @@ it("sends a signal within the connection's allowance, refuses a flood as RATE_LI
       signalAllowance: new SignalAllowance({ perSecond: 0.001, burst: 2 }),
     };
     const topic = "test.typing" as never;
-    const received = bus.signals("test.typing", "s1");
+    const received = liveSignals(ctx, topic, "s1", {});
     await sendLiveSignal(ctx, topic, "s1", { text: "hi" } as never);
     expect((await received.next()).value).toMatchObject({ payload: { text: "hi" } });
     await expect(sendLiveSignal(ctx, topic, "s1", { text: "x".repeat(70_000) } as never)).rejects.toMatchObject({
