@@ -32,7 +32,7 @@ import type { Participant } from "./sessions-clients.ts";
 const SESSIONS = 200;
 const CHAT_SECONDS = Number(process.env.BENCH_SESSIONS_SECONDS ?? 20);
 const TYPING_BURSTS = 20;
-const SIGNALS_PER_BURST = 30;
+const SIGNALS_PER_BURST = 20;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const helpers: HelperProcess[] = [];
@@ -195,7 +195,7 @@ async function typingArm(db: Database, databaseUrl: string, participant: Partici
       await sleep(100);
       rowsPerBurst.push((await rowsInEveryTable(db)) - before);
       // Let the allowance refill between bursts, as between a person's bursts of typing.
-      await sleep(400);
+      await sleep(1000);
     }
     const deadline = Date.now() + 3000;
     while (heard < sentSignals && Date.now() < deadline) await sleep(20);
