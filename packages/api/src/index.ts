@@ -13,6 +13,7 @@ export { type AppErrorCode, appError, toUserFacingError, type UserFacingError } 
 export { type BackgroundJobDeps, type JobWorker, startBackgroundJobs } from "./job-worker.ts";
 export {
   type AppEventBus,
+  type AppSignals,
   type AppTopics,
   CLOSE_FELL_BEHIND,
   createAppEventBus,
@@ -26,6 +27,7 @@ export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
 export type { Connection, OnboardingRuntime, Services } from "./services.ts";
 export { iceServersSchema } from "./sessions/settings.ts";
+export { SignalAllowance, type SignalAllowanceOptions } from "./signal-allowance.ts";
 export {
   createThrottlePool,
   THROTTLE_BUCKETS,

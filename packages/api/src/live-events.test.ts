@@ -1,6 +1,18 @@
+import { EventBus } from "@switchboard/events";
 import { createTestDatabase } from "@switchboard/testing";
 import { expect, it } from "vitest";
-import { CLOSE_FELL_BEHIND, createAppEventBus, liveEvents } from "./live-events.ts";
+import { z } from "zod";
+import {
+  type AppEventBus,
+  CLOSE_FELL_BEHIND,
+  createAppEventBus,
+  liveEvents,
+  liveSignals,
+  SIGNAL_RATE_LIMITED_MESSAGE,
+  SIGNAL_TOO_LARGE_MESSAGE,
+  sendLiveSignal,
+} from "./live-events.ts";
+import { SignalAllowance } from "./signal-allowance.ts";
 import { transformer, wsHandlerOptions } from "./wire-format.ts";
 
 it("closes a connection whose send buffer is full with 'fell behind', ending the subscription", async () => {
@@ -91,6 +103,41 @@ it("writes live events straight to the socket once tRPC has sent the first, as t
     expect((await waiting).done).toBe(true);
   } finally {
     await events.stop();
+    await database.drop();
+  }
+});
+
+it("sends a signal within the connection's allowance, refuses a flood as RATE_LIMITED and a huge one in plain words", async () => {
+  const database = await createTestDatabase();
+  // The app registers its signal topics at merge; a bus with one test topic stands in for it here.
+  const bus = new EventBus({
+    databaseUrl: database.url,
+    topics: {},
+    signalTopics: { "test.typing": z.object({ text: z.string() }) },
+  });
+  await bus.start();
+  try {
+    const ctx = {
+      events: bus as unknown as AppEventBus,
+      connection: { bufferedAmount: () => 0, close: () => {} },
+      session: null,
+      signalAllowance: new SignalAllowance({ perSecond: 0.001, burst: 2 }),
+    };
+    const topic = "test.typing" as never;
+    const received = liveSignals(ctx, topic, "s1", {});
+    await sendLiveSignal(ctx, topic, "s1", { text: "hi" } as never);
+    expect((await received.next()).value).toMatchObject({ payload: { text: "hi" } });
+    await expect(sendLiveSignal(ctx, topic, "s1", { text: "x".repeat(70_000) } as never)).rejects.toMatchObject({
+      message: SIGNAL_TOO_LARGE_MESSAGE,
+    });
+    await expect(sendLiveSignal(ctx, topic, "s1", { text: "again" } as never)).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: SIGNAL_RATE_LIMITED_MESSAGE,
+    });
+    expect(bus.stats.signalsSent).toBe(1);
+    await received.return!();
+  } finally {
+    await bus.stop();
     await database.drop();
   }
 });

@@ -1,13 +1,16 @@
 // The API's side of the event bus: every product's topics in one registry (so payload types
 // reach the dashboard through AppRouter), and the glue that turns a bus subscription into a
 // tRPC subscription that is safe for the connection it runs on.
-import { EventBus, type EventBusOptions } from "@switchboard/events";
+import { EventBus, type EventBusOptions, SignalTooLargeError } from "@switchboard/events";
 import { agentTopics } from "./agents/topics.ts";
 import { authTopics } from "./auth/topics.ts";
 import { coachingTopics } from "./coaching/topics.ts";
+import { appError } from "./errors.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { organizationTopics } from "./organizations/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
+import type { SignalAllowance } from "./signal-allowance.ts";
+import type { z } from "./validation-messages.ts";
 import { directFrames } from "./wire-format.ts";
 
 const appTopics = {
@@ -19,11 +22,21 @@ const appTopics = {
   ...agentTopics,
 };
 
-export type AppTopics = typeof appTopics;
-export type AppEventBus = EventBus<AppTopics>;
+/**
+ * Ephemeral signal topics (typing, presence, WebRTC signalling): never an outbox row
+ * (packages/events/src/signals.ts).
+ * TODO(merge): spread the sessions signals here (`...sessionSignals` from ./sessions/signals.ts).
+ */
+const appSignals = {};
 
-export function createAppEventBus(options: Omit<EventBusOptions<AppTopics>, "topics">): AppEventBus {
-  return new EventBus({ ...options, topics: appTopics });
+export type AppTopics = typeof appTopics;
+export type AppSignals = typeof appSignals;
+export type AppEventBus = EventBus<AppTopics, AppSignals>;
+
+export function createAppEventBus(
+  options: Omit<EventBusOptions<AppTopics, AppSignals>, "topics" | "signalTopics">,
+): AppEventBus {
+  return new EventBus({ ...options, topics: appTopics, signalTopics: appSignals });
 }
 
 /** The WebSocket a subscription runs on, so a client that cannot keep up is disconnected, not buffered forever. */
@@ -69,6 +82,54 @@ export function liveEvents<K extends keyof AppTopics & string>(
     ...(send ? { direct: directFrames(send) } : {}),
     onFellBehind: () => connection?.close(CLOSE_FELL_BEHIND, FELL_BEHIND_REASON),
   });
+}
+
+/**
+ * The signals of one topic and scope for a tRPC subscription procedure (untracked: no ids, no
+ * replay). Authorize before calling it, as for liveEvents. Ends with the client (`signal`).
+ */
+export function liveSignals<K extends keyof AppSignals & string>(
+  ctx: { events: AppEventBus },
+  topic: K,
+  scope: string,
+  options: { signal?: AbortSignal | undefined },
+) {
+  return ctx.events.signals(topic, scope, options);
+}
+
+export const SIGNAL_RATE_LIMITED_MESSAGE = "You're sending live updates too quickly. Please slow down for a moment.";
+export const SIGNAL_TOO_LARGE_MESSAGE = "That is too large to send as a live update.";
+
+/**
+ * Sends an ephemeral signal for a procedure: takes one from the sender's allowance (per
+ * WebSocket, or per auth session over HTTP: RATE_LIMITED when spent) and turns a signal too
+ * large for the bus into a plain message. Delivery to other instances is best-effort (the bus
+ * logs a failed NOTIFY, never throws it). Authorize before calling it.
+ */
+export async function sendLiveSignal<K extends keyof AppSignals & string>(
+  ctx: {
+    events: AppEventBus;
+    connection: LiveConnection | null;
+    session: { id: string } | null;
+    signalAllowance: SignalAllowance;
+  },
+  topic: K,
+  scope: string,
+  payload: z.input<AppSignals[K]>,
+  options: { from?: string } = {},
+): Promise<void> {
+  const sender = ctx.connection ?? ctx.session?.id ?? null;
+  if (sender !== null && !ctx.signalAllowance.take(sender)) {
+    throw appError("RATE_LIMITED", SIGNAL_RATE_LIMITED_MESSAGE, {
+      retryAfterSeconds: ctx.signalAllowance.retryAfterSeconds(),
+    });
+  }
+  try {
+    await ctx.events.sendSignal(topic, scope, payload, options);
+  } catch (error) {
+    if (error instanceof SignalTooLargeError) throw appError("SIGNAL_TOO_LARGE", SIGNAL_TOO_LARGE_MESSAGE);
+    throw error;
+  }
 }
 
 /** The parts of a `ws` WebSocket (server side) that LiveSocket uses. */

@@ -10,6 +10,7 @@ import type { AiRuntime } from "./ai/runtime.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
 import type { ServiceSessionSettings } from "./sessions/settings.ts";
+import type { SignalAllowance } from "./signal-allowance.ts";
 import type { Throttle } from "./throttle.ts";
 
 /** What the onboarding procedures need: the payment provider, the dashboard's URL, the runner. */
@@ -37,6 +38,8 @@ export interface Services {
   throttle?: Throttle | null;
   /** Service sessions' join deadline and video ICE servers (left out: 5 minutes, no ICE servers). */
   serviceSessions?: ServiceSessionSettings | null;
+  /** How many ephemeral signals a connection may send (left out: the process's default, 20/s burst 40). */
+  signalAllowance?: SignalAllowance | undefined;
   /** Lifetime of sessions created by sign-up and sign-in (default 30 days). */
   sessionTtlDays?: number | undefined;
   /** Called when a procedure met a missing table or column (the server re-checks its schema now). */

@@ -14,9 +14,13 @@ import {
 } from "./errors.ts";
 import type { Connection, Services } from "./services.ts";
 import { DEFAULT_SERVICE_SESSION_SETTINGS } from "./sessions/settings.ts";
+import { SignalAllowance } from "./signal-allowance.ts";
 import type { ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";
 import { transformer } from "./wire-format.ts";
+
+/** The process's signal allowance when its services bring none: per connection, in memory (signal-allowance.ts). */
+const processSignalAllowance = new SignalAllowance();
 
 export async function createContext(services: Services, connection: Connection) {
   const { db, log } = services;
@@ -40,6 +44,7 @@ export async function createContext(services: Services, connection: Connection) 
     client: connection.client ?? { origin: null, ip: null },
     throttle: services.throttle ?? null,
     serviceSessions: services.serviceSessions ?? DEFAULT_SERVICE_SESSION_SETTINGS,
+    signalAllowance: services.signalAllowance ?? processSignalAllowance,
     onSchemaMissing: services.onSchemaMissing,
   };
 }

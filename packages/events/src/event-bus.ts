@@ -29,6 +29,7 @@ import {
   resumeState,
 } from "./outbox.ts";
 import { shareMessage } from "./shared-message.ts";
+import { SignalFeed, type SignalMessage, SignalReassembly, signalNotices } from "./signals.ts";
 import { type DirectDelivery, Subscription, type Delivery as SubscriptionDelivery } from "./subscription.ts";
 
 /** One zod schema per topic. Payloads must be JSON values (they are stored as jsonb). */
@@ -42,9 +43,18 @@ export type BusMessage<TPayload> =
    */
   | { type: "resync" };
 
-export interface EventBusOptions<TTopics extends TopicSchemas> {
+/** No signal topics: the default for buses that carry only events. */
+type NoSignals = Record<never, z.ZodType>;
+
+export interface EventBusOptions<TTopics extends TopicSchemas, TSignals extends TopicSchemas = NoSignals> {
   databaseUrl: string;
   topics: TTopics;
+  /** Ephemeral signal topics (signals.ts): one zod schema each, like `topics`. */
+  signalTopics?: TSignals;
+  /** NOTIFY channel for signals, shared by every instance on the database. */
+  signalChannel?: string;
+  /** Signals a subscriber may have waiting before the oldest is dropped. */
+  signalBufferLimit?: number;
   /** The process's logger (the bus only warns and informs); left out, the bus logs nothing. */
   log?: BusLog;
   /** NOTIFY channel shared by every instance on the database. */
@@ -101,7 +111,7 @@ const DISPATCH_SLICE = 200;
 /** Deliveries queued for hand-out beyond which the pump waits for them before reading more. */
 const MAX_WAITING_DELIVERIES = 100_000;
 
-export class EventBus<TTopics extends TopicSchemas> {
+export class EventBus<TTopics extends TopicSchemas, TSignals extends TopicSchemas = NoSignals> {
   readonly instanceId = randomUUID();
   private readonly pool: pg.Pool;
   private readonly log: BusLog;
@@ -109,6 +119,9 @@ export class EventBus<TTopics extends TopicSchemas> {
   private readonly listener: ListenConnection;
   private readonly notifier: CommitNotifier;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly signalChannel: string;
+  private readonly signalFeeds = new Map<string, Set<SignalFeed<unknown>>>();
+  private readonly reassembly: SignalReassembly;
   private cursor: EventPosition = START_POSITION;
   private pumping = false;
   private pumpAgain = false;
@@ -124,11 +137,23 @@ export class EventBus<TTopics extends TopicSchemas> {
   private started = false;
   private stopped = false;
   /** Counters for tests, benchmarks and health. */
-  readonly stats = { delivered: 0, pumps: 0, notifies: 0, slowSubscribersEnded: 0, sentDirect: 0 };
+  readonly stats = {
+    delivered: 0,
+    pumps: 0,
+    notifies: 0,
+    slowSubscribersEnded: 0,
+    sentDirect: 0,
+    signalsSent: 0,
+    signalsDelivered: 0,
+    /** Signals lost: dropped from a full subscriber buffer, or never completed from their parts. */
+    signalsDropped: 0,
+  };
 
-  constructor(private readonly options: EventBusOptions<TTopics>) {
+  constructor(private readonly options: EventBusOptions<TTopics, TSignals>) {
     this.log = options.log ?? quiet;
     this.channel = options.channel ?? "switchboard_events";
+    this.signalChannel = options.signalChannel ?? "switchboard_signals";
+    this.reassembly = new SignalReassembly(this.instanceId, () => this.stats.signalsDropped++);
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
     this.pool.on("error", (error) => this.log.warn({ err: error }, "event bus pool connection error"));
     this.listener = new ListenConnection({
@@ -137,6 +162,7 @@ export class EventBus<TTopics extends TopicSchemas> {
       log: this.log,
       onWake: () => this.wake(),
       ownPayload: this.instanceId,
+      signals: { channel: this.signalChannel, onPayload: (payload) => this.onSignalNotice(payload) },
     });
     this.notifier = new CommitNotifier({
       pool: this.pool,
@@ -168,6 +194,8 @@ export class EventBus<TTopics extends TopicSchemas> {
     this.handOut.clear();
     for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.close();
     this.subscribers.clear();
+    for (const set of this.signalFeeds.values()) for (const feed of [...set]) feed.close();
+    this.signalFeeds.clear();
     await this.listener.stop();
     await this.pool.end();
   }
@@ -278,6 +306,86 @@ export class EventBus<TTopics extends TopicSchemas> {
       }
       if (rows.length < pageSize) break;
     }
+  }
+
+  /**
+   * Sends an ephemeral signal (signals.ts): validated by its topic's schema (UnknownTopicError,
+   * ZodError), delivered at once to this instance's subscribers of (topic, scope), and sent to
+   * the other instances as payload NOTIFYs (one, or numbered parts for a large signal; above
+   * MAX_SIGNAL_BYTES it throws SignalTooLargeError). No row is written. Best-effort: a failed
+   * NOTIFY is logged, never thrown, so a request never fails for a lost "typing".
+   */
+  async sendSignal<K extends keyof TSignals & string>(
+    topic: K,
+    scope: string,
+    payload: z.input<TSignals[K]>,
+    options: { from?: string } = {},
+  ): Promise<void> {
+    const schema = this.options.signalTopics?.[topic];
+    if (!schema) throw new UnknownTopicError(topic);
+    const message: SignalMessage<unknown> = {
+      topic,
+      scope,
+      payload: schema.parse(payload),
+      ...(options.from === undefined ? {} : { from: options.from }),
+      at: new Date().toISOString(),
+    };
+    const notices = signalNotices(this.instanceId, message);
+    this.stats.signalsSent++;
+    this.deliverSignal(message);
+    if (this.stopped) return;
+    try {
+      // One statement outside any transaction: its parts go out in order, at once.
+      await this.pool.query(
+        "SELECT pg_notify($1, notice) FROM unnest($2::text[]) WITH ORDINALITY AS n(notice, i) ORDER BY i",
+        [this.signalChannel, notices],
+      );
+    } catch (error) {
+      this.log.warn({ err: error, topic }, "could not send a signal to other instances; it reached this one only");
+    }
+  }
+
+  /**
+   * The signals of one topic and scope, live from now on: untracked (no ids, no replay), ended
+   * by `signal` or bus.stop(). A subscriber that falls behind loses its oldest signals.
+   */
+  signals<K extends keyof TSignals & string>(
+    topic: K,
+    scope: string,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): AsyncIterableIterator<SignalMessage<z.output<TSignals[K]>>> {
+    if (!this.options.signalTopics?.[topic]) throw new UnknownTopicError(topic);
+    const key = `${topic}\u0000${scope}`;
+    const set = this.signalFeeds.get(key) ?? new Set();
+    this.signalFeeds.set(key, set);
+    const onAbort = () => feed.close();
+    const feed = new SignalFeed<unknown>(
+      this.options.signalBufferLimit ?? 256,
+      () => this.stats.signalsDropped++,
+      () => {
+        options.signal?.removeEventListener("abort", onAbort);
+        set.delete(feed);
+        if (set.size === 0 && this.signalFeeds.get(key) === set) this.signalFeeds.delete(key);
+      },
+    );
+    set.add(feed);
+    options.signal?.addEventListener("abort", onAbort);
+    if (options.signal?.aborted || this.stopped) feed.close();
+    // Payloads were parsed by the topic's schema when sent.
+    return feed as SignalFeed<z.output<TSignals[K]>>;
+  }
+
+  private deliverSignal(message: SignalMessage<unknown>): void {
+    const set = this.signalFeeds.get(`${message.topic}\u0000${message.scope}`);
+    if (!set) return;
+    for (const feed of set) feed.push(message);
+    this.stats.signalsDelivered += set.size;
+  }
+
+  /** A signal NOTIFY from another instance (own ones are ignored: they were delivered at once). */
+  private onSignalNotice(payload: string): void {
+    const message = this.reassembly.accept(payload);
+    if (message) this.deliverSignal(message);
   }
 
   /** Number of live subscribers on this instance. */

@@ -7,4 +7,5 @@ export {
   parseEventId,
 } from "./event-position.ts";
 export { isSharedMessage, sharedMessageJson } from "./shared-message.ts";
+export { MAX_SIGNAL_BYTES, type SignalMessage, SignalTooLargeError } from "./signals.ts";
 export { type DirectDelivery, SlowSubscriberError } from "./subscription.ts";

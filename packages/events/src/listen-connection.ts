@@ -10,6 +10,14 @@ export interface ListenConnectionOptions {
   log: BusLog;
   onWake: () => void;
   /**
+   * A second channel on the same connection, for ephemeral signals (signals.ts): its payloads
+   * are data, routed here instead of waking the pump. One connection rather than a second
+   * ListenConnection: a server instance holds one more idle connection for nothing otherwise,
+   * and both channels share the reconnect logic. Signals sent while it reconnects are lost —
+   * accepted, they are best-effort by design (there is no outbox to re-read for them).
+   */
+  signals?: { channel: string; onPayload: (payload: string) => void };
+  /**
    * Notifications with this payload came from this process, whose pump was already woken
    * directly: answering them too would run a second pump for every local burst of commits.
    */
@@ -67,11 +75,16 @@ export class ListenConnection {
     client.on("error", onFailure);
     client.on("end", () => onFailure(new Error("connection ended")));
     client.on("notification", (message) => {
+      if (this.options.signals && message.channel === this.options.signals.channel) {
+        this.options.signals.onPayload(message.payload ?? "");
+        return;
+      }
       if (this.options.ownPayload === undefined || message.payload !== this.options.ownPayload) this.options.onWake();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${client.escapeIdentifier(this.options.channel)}`);
+      if (this.options.signals) await client.query(`LISTEN ${client.escapeIdentifier(this.options.signals.channel)}`);
     } catch (error) {
       onFailure(error);
       return;
