@@ -19,7 +19,7 @@ const iceServerSchema = z.strictObject({
 /** ICE_SERVERS: a JSON array of RTCIceServer objects (none needed when both browsers share a network). */
 export const iceServersSchema = z.array(iceServerSchema).max(10);
 
-export type IceServer = z.infer<typeof iceServerSchema>;
+type IceServer = z.infer<typeof iceServerSchema>;
 
 export interface ServiceSessionSettings {
   /** An accepting mechanic who has not joined by then releases the request (SESSION_JOIN_MINUTES). */
