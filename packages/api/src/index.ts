@@ -25,8 +25,8 @@ export { STEP_ORDER } from "./onboarding/steps.ts";
 export { applyCheckoutCompleted } from "./onboarding/webhook.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export { hashSecretToken, newSecretToken } from "./secret-tokens.ts";
+export { iceServersSchema } from "./service-session-settings.ts";
 export type { Connection, OnboardingRuntime, Services } from "./services.ts";
-export { iceServersSchema } from "./sessions/settings.ts";
 export { SignalAllowance, type SignalAllowanceOptions } from "./signal-allowance.ts";
 export {
   createThrottlePool,

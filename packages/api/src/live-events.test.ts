@@ -1,9 +1,6 @@
-import { EventBus } from "@switchboard/events";
 import { createTestDatabase } from "@switchboard/testing";
 import { expect, it } from "vitest";
-import { z } from "zod";
 import {
-  type AppEventBus,
   CLOSE_FELL_BEHIND,
   createAppEventBus,
   liveEvents,
@@ -109,28 +106,24 @@ it("writes live events straight to the socket once tRPC has sent the first, as t
 
 it("sends a signal within the connection's allowance, refuses a flood as RATE_LIMITED and a huge one in plain words", async () => {
   const database = await createTestDatabase();
-  // The app registers its signal topics at merge; a bus with one test topic stands in for it here.
-  const bus = new EventBus({
-    databaseUrl: database.url,
-    topics: {},
-    signalTopics: { "test.typing": z.object({ text: z.string() }) },
-  });
+  const bus = createAppEventBus({ databaseUrl: database.url });
   await bus.start();
   try {
     const ctx = {
-      events: bus as unknown as AppEventBus,
+      events: bus,
       connection: { bufferedAmount: () => 0, close: () => {} },
       session: null,
       signalAllowance: new SignalAllowance({ perSecond: 0.001, burst: 2 }),
     };
-    const topic = "test.typing" as never;
-    const received = liveSignals(ctx, topic, "s1", {});
-    await sendLiveSignal(ctx, topic, "s1", { text: "hi" } as never);
-    expect((await received.next()).value).toMatchObject({ payload: { text: "hi" } });
-    await expect(sendLiveSignal(ctx, topic, "s1", { text: "x".repeat(70_000) } as never)).rejects.toMatchObject({
+    const received = liveSignals(ctx, "sessions.signals", "s1", {});
+    await sendLiveSignal(ctx, "sessions.signals", "s1", { kind: "typing" }, { from: "customer" });
+    expect((await received.next()).value).toMatchObject({ payload: { kind: "typing" }, from: "customer" });
+    // A valid offer whose encoding (every CRLF escaped) is past the bus's 64 KB.
+    const hugeOffer = { kind: "rtc", rtc: { type: "offer", sdp: `v=0\r\n${"a\r\n".repeat(19_990)}` } } as const;
+    await expect(sendLiveSignal(ctx, "sessions.signals", "s1", hugeOffer)).rejects.toMatchObject({
       message: SIGNAL_TOO_LARGE_MESSAGE,
     });
-    await expect(sendLiveSignal(ctx, topic, "s1", { text: "again" } as never)).rejects.toMatchObject({
+    await expect(sendLiveSignal(ctx, "sessions.signals", "s1", { kind: "typing" })).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
       message: SIGNAL_RATE_LIMITED_MESSAGE,
     });

@@ -9,6 +9,7 @@ import { appError } from "./errors.ts";
 import { onboardingTopics } from "./onboarding/topics.ts";
 import { organizationTopics } from "./organizations/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
+import { sessionSignals } from "./sessions/signals.ts";
 import type { SignalAllowance } from "./signal-allowance.ts";
 import type { z } from "./validation-messages.ts";
 import { directFrames } from "./wire-format.ts";
@@ -25,9 +26,8 @@ const appTopics = {
 /**
  * Ephemeral signal topics (typing, presence, WebRTC signalling): never an outbox row
  * (packages/events/src/signals.ts).
- * TODO(merge): spread the sessions signals here (`...sessionSignals` from ./sessions/signals.ts).
  */
-const appSignals = {};
+const appSignals = { ...sessionSignals };
 
 export type AppTopics = typeof appTopics;
 export type AppSignals = typeof appSignals;

@@ -9,7 +9,7 @@ import type pino from "pino";
 import type { AiRuntime } from "./ai/runtime.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { AppEventBus, LiveConnection } from "./live-events.ts";
-import type { ServiceSessionSettings } from "./sessions/settings.ts";
+import type { ServiceSessionSettings } from "./service-session-settings.ts";
 import type { SignalAllowance } from "./signal-allowance.ts";
 import type { Throttle } from "./throttle.ts";
 

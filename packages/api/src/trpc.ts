@@ -12,8 +12,8 @@ import {
   TRY_AGAIN_MESSAGE,
   toUserFacingError,
 } from "./errors.ts";
+import { DEFAULT_SERVICE_SESSION_SETTINGS } from "./service-session-settings.ts";
 import type { Connection, Services } from "./services.ts";
-import { DEFAULT_SERVICE_SESSION_SETTINGS } from "./sessions/settings.ts";
 import { SignalAllowance } from "./signal-allowance.ts";
 import type { ThrottleBucket } from "./throttle.ts";
 import { z } from "./validation-messages.ts";

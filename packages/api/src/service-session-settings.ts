@@ -1,3 +1,4 @@
+// A shared mechanism beside the products (it is in every call's context, trpc.ts), not in sessions/.
 // How service sessions are run on this server: how long an accepting mechanic has to join, and
 // which ICE servers (STUN/TURN) browsers use for video calls. Parsed once at start from
 // SESSION_JOIN_MINUTES and ICE_SERVERS (apps/server/src/env.ts); tests pass their own.
