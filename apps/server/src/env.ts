@@ -4,6 +4,16 @@ import { iceServersSchema, THROTTLE_BUCKETS } from "@switchboard/api";
 import { parseAllowedHosts } from "@switchboard/integrations";
 import { z } from "zod";
 
+/** A variable holding JSON: parsed here, then checked by the schema it is piped into. */
+const jsonText = z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: "custom", message: "must be JSON" });
+    return z.NEVER;
+  }
+});
+
 const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const envSchema = z.object({
@@ -31,18 +41,7 @@ const envSchema = z.object({
   /** A mechanic who accepted a request and has not joined its session by then releases it (unattended). */
   SESSION_JOIN_MINUTES: z.coerce.number().positive().max(120).default(5),
   /** JSON array of RTCIceServer objects for video sessions, e.g. [{"urls":"stun:stun.example.com:3478"}]. */
-  ICE_SERVERS: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: "must be JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(iceServersSchema)
-    .optional(),
+  ICE_SERVERS: jsonText.pipe(iceServersSchema).optional(),
   DASHBOARD_DIST: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
@@ -90,16 +89,7 @@ const envSchema = z.object({
   /** Proxies in front of the server whose X-Forwarded-For is believed (0: clients connect directly). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /** JSON: other limits for throttling buckets, e.g. {"signUpClient":{"points":50,"seconds":3600}}. */
-  THROTTLE_LIMITS: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: "must be JSON" });
-        return z.NEVER;
-      }
-    })
+  THROTTLE_LIMITS: jsonText
     .pipe(
       z.partialRecord(
         z.enum(THROTTLE_BUCKETS),
