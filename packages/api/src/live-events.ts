@@ -10,6 +10,7 @@ import { onboardingTopics } from "./onboarding/topics.ts";
 import { organizationTopics } from "./organizations/topics.ts";
 import { requestTopics } from "./requests/topics.ts";
 import { sessionSignals } from "./sessions/signals.ts";
+import { sessionTopics } from "./sessions/topics.ts";
 import type { SignalAllowance } from "./signal-allowance.ts";
 import type { z } from "./validation-messages.ts";
 import { directFrames } from "./wire-format.ts";
@@ -21,6 +22,7 @@ const appTopics = {
   ...coachingTopics,
   ...organizationTopics,
   ...agentTopics,
+  ...sessionTopics,
 };
 
 /**
