@@ -107,7 +107,7 @@ it("completes a pipeline exactly once after its server is killed mid-stage", asy
   const progress = await httpClient(second.url, token).onboarding.get.query({ sessionId });
   expect(progress.status).toBe("completed");
   second.child.process.kill("SIGTERM");
-  expect(await second.child.exited).toBe(0);
+  expect(await second.child.exited, `the server's output:\n${second.child.output()}`).toBe(0);
 }, 90_000);
 
 it("takes payment from the webhook first, ignores replays and refuses bad signatures", async () => {
@@ -155,5 +155,5 @@ it("takes payment from the webhook first, ignores replays and refuses bad signat
   });
   expect(verify.result).toEqual({ verifiedBy: "webhook" });
   child.process.kill("SIGTERM");
-  expect(await child.exited).toBe(0);
+  expect(await child.exited, `the server's output:\n${child.output()}`).toBe(0);
 }, 60_000);

@@ -82,7 +82,7 @@ describe("switchboard start", () => {
     });
     const closed = new Promise((resolve) => socket.on("close", resolve));
     child.process.kill("SIGTERM");
-    expect(await child.exited).toBe(0);
+    expect(await child.exited, `the server's output:\n${child.output()}`).toBe(0);
     await closed;
     expect(child.output()).toContain('"msg":"stopped"');
   });
@@ -105,13 +105,13 @@ describe("switchboard start", () => {
     expect(first.output()).toContain("customer@demo.switchboard.dev");
     expect(await signIn(firstUrl)).toBe(200);
     first.process.kill("SIGINT");
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, `the server's output:\n${first.output()}`).toBe(0);
 
     const second = startChildServer({ SWITCHBOARD_DATA_DIR: dataDir });
     const secondUrl = await second.ready;
     expect(second.output()).not.toContain("demo data created");
     expect(await signIn(secondUrl)).toBe(200);
     second.process.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, `the server's output:\n${second.output()}`).toBe(0);
   }, 60_000);
 });
