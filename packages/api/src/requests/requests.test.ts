@@ -9,6 +9,7 @@ import { runTask } from "../../test/run-task.ts";
 import { silentLog, testServices } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
 import { appRouter, createCaller } from "../root.ts";
+import { DEFAULT_SERVICE_SESSION_SETTINGS } from "../service-session-settings.ts";
 import { createContext } from "../trpc.ts";
 import { REQUEST_TASKS, requestTaskList } from "./jobs.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
@@ -111,10 +112,11 @@ describe("intake", () => {
     expect(page.lastEventId).toMatch(/^\d+\.\d+$/);
   });
 
-  it("cancels the customer's older pending request when a new intake arrives", async () => {
+  it("replaces the customer's open request when they confirm, pointing the old one at the new", async () => {
     const board = watch("requests.board", "board");
     const first = await as(customer).requests.submit.mutate(intake);
-    const second = await as(customer).requests.submit.mutate({ ...intake, urgency: "low" });
+    const second = await as(customer).requests.submit.mutate({ ...intake, urgency: "low", replacePending: true });
+    expect(second.replacedRequestIds).toEqual([first.requestId]);
     const statuses = await database.db.sessionRequest.findMany({ select: { id: true, status: true } });
     expect(new Map(statuses.map((s) => [s.id, s.status]))).toEqual(
       new Map([
@@ -125,6 +127,32 @@ describe("intake", () => {
     await board.until(3);
     await board.stop();
     expect(board.received.map((e) => (e as { kind: string }).kind)).toEqual(["created", "cancelled", "created"]);
+    expect(await as(customer).requests.get.query({ requestId: first.requestId })).toMatchObject({
+      status: "cancelled",
+      replacedByRequestId: second.requestId,
+    });
+    const { requests } = await as(customer).requests.mine.query();
+    expect(requests.map((r) => [r.requestId, r.replaced])).toEqual([
+      [second.requestId, false],
+      [first.requestId, true],
+    ]);
+  });
+
+  it("refuses a second open request unless the customer confirms replacing it, writing nothing", async () => {
+    const first = await as(customer).requests.submit.mutate(intake);
+    const before = await rowCounts();
+    expect(await errorOf(as(customer).requests.submit.mutate({ ...intake, urgency: "low" }))).toMatchObject({
+      code: "CONFLICT",
+      appCode: "REQUEST_PENDING_EXISTS",
+      message: "You already have a request waiting for a mechanic. Sending this one will replace it.",
+    });
+    expect(await rowCounts()).toEqual(before);
+    expect(await as(customer).requests.get.query({ requestId: first.requestId })).toMatchObject({
+      status: "pending",
+      replacedByRequestId: null,
+    });
+    // Another customer's open request is no obstacle.
+    await as(otherCustomer).requests.submit.mutate(intake);
   });
 
   it("writes nothing when any part fails, and says so plainly", async () => {
@@ -166,7 +194,7 @@ describe("intake", () => {
 
   it("keeps exactly one pending request when one customer submits five times at once", async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => as(customer).requests.submit.mutate(intake)),
+      Array.from({ length: 5 }, () => as(customer).requests.submit.mutate({ ...intake, replacePending: true })),
     );
     expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
     for (const r of results)
@@ -222,7 +250,12 @@ describe("accept", () => {
     });
     const request = await database.db.sessionRequest.findUniqueOrThrow({ where: { id: requestId } });
     expect(session.mechanicId).toBe(request.mechanicId);
-    expect(session.status).toBe("active");
+    // Accepted, not yet joined: the session waits for its mechanic, who must join in time.
+    expect(session.status).toBe("waiting");
+    expect(session.startedAt).toBeNull();
+    expect(session.joinBy!.getTime() - request.acceptedAt!.getTime()).toBe(
+      DEFAULT_SERVICE_SESSION_SETTINGS.joinWithinMs,
+    );
     await status.until(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await status.stop();
@@ -235,7 +268,7 @@ describe("accept", () => {
     expect(customerView).toMatchObject({
       status: "accepted",
       mechanicName: "Test Mechanic",
-      sessionStatus: "active",
+      sessionStatus: "waiting",
       viewerRole: "customer",
     });
     const winner = mechanics[results.findIndex((r) => r.status === "fulfilled")]!;
@@ -315,7 +348,7 @@ describe("cancel and expiry", () => {
 });
 
 describe("board", () => {
-  it("pages pending requests newest first without gaps or repeats", async () => {
+  it("pages open requests oldest first without gaps or repeats", async () => {
     const customers = await Promise.all(
       Array.from({ length: 23 }, (_, i) =>
         createTestAccount(database.db, { email: `page-${i}-${randomUUID()}@example.com` }),
@@ -332,7 +365,7 @@ describe("board", () => {
       seen.push(...page.items.map((i) => i.requestId));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual([...created].reverse());
+    expect(seen).toEqual(created);
   });
 
   it("tells the customer, and nobody else, about their own requests as they are made and accepted", async () => {
