@@ -1,90 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@switchboard/testing";
+import type { TRPCClientError } from "@trpc/client";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
-import { createTestApi } from "../../test/api-client.ts";
-import { watchTopic } from "../../test/live-events.ts";
+import { errorOf, intake, requestsFixture } from "../../test/requests-fixture.ts";
 import { runTask } from "../../test/run-task.ts";
-import { silentLog, testServices } from "../../test/services.ts";
+import { silentLog } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
+import type { appRouter } from "../root.ts";
 import { DEFAULT_SERVICE_SESSION_SETTINGS } from "../service-session-settings.ts";
-import { createContext } from "../trpc.ts";
 import { REQUEST_TASKS, requestTaskList } from "./jobs.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
+const fixture = requestsFixture();
+const { as, callerAs, watch, rowCounts } = fixture;
 let database: TestDatabase;
 let events: AppEventBus;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+let api: typeof fixture.api;
 let customer: TestAccount;
 let otherCustomer: TestAccount;
 let mechanic: TestAccount;
-
-const intake = {
-  vehicle: { make: "Toyota", model: "Corolla", year: 2015 },
-  concern: "Grinding noise when braking at low speed",
-  urgency: "high" as const,
-  sessionType: "video" as const,
-  plan: "standard" as const,
-};
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  events = createAppEventBus({ databaseUrl: database.url, pollMs: 200 });
-  await events.start();
-  api = createTestApi({ router: appRouter, db: database.db, events });
-  customer = await createTestAccount(database.db, { email: "customer@example.com" });
-  otherCustomer = await createTestAccount(database.db, { email: "other@example.com" });
-  mechanic = await createTestAccount(database.db, {
-    email: "mechanic@example.com",
-    role: "mechanic",
-    mechanicProfile: true,
-  });
+beforeAll(() => {
+  ({ database, events, api, customer, otherCustomer, mechanic } = fixture);
 });
-afterAll(async () => {
-  await events?.stop();
-  await database?.drop();
-});
-beforeEach(async () => {
-  await database.db.$executeRawUnsafe("TRUNCATE customer_intakes, service_sessions, session_requests CASCADE");
-});
-
-const as = (account: TestAccount) => api({ token: account.token });
-/** A server-side caller as this account: subscriptions work here (the HTTP test client has no WebSocket). */
-const callerAs = async (account: TestAccount) =>
-  createCaller(
-    await createContext(testServices({ db: database.db, events }), { token: account.token, requestId: randomUUID() }),
-  );
-
-async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  const e = error as TRPCClientError<typeof appRouter>;
-  return {
-    code: e.data?.code,
-    appCode: (e.data as { appCode?: string } | undefined)?.appCode,
-    message: e.message,
-    fieldErrors: (e.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors,
-  };
-}
-
-async function rowCounts() {
-  const { db } = database;
-  return {
-    intakes: await db.customerIntake.count(),
-    sessions: await db.serviceSession.count(),
-    requests: await db.sessionRequest.count(),
-    events: await db.outboxEvent.count(),
-  };
-}
-
-/** Collects events of a topic/scope from the bus until stopped. */
-const watch = (topic: "requests.board" | "requests.status" | "requests.mine", scope: string) =>
-  watchTopic(events, topic, scope);
 
 describe("intake", () => {
   it("creates the intake, session and pending request together and puts it on the board live", async () => {
@@ -402,6 +340,34 @@ describe("board", () => {
     expect(await errorOf(as(otherCustomer).requests.get.query({ requestId }))).toMatchObject({ code: "NOT_FOUND" });
     expect((await as(otherCustomer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([]);
     expect((await as(customer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([requestId]);
+  });
+});
+
+describe("mechanic profile", () => {
+  it("gives the mean and count of the ratings customers gave this mechanic's sessions, nobody else's", async () => {
+    const rated = await fixture.newMechanic("rated");
+    expect(await as(rated).requests.mechanicProfile.query()).toMatchObject({ ratingAverage: null, ratingCount: 0 });
+    const other = await fixture.newMechanic("rated-other");
+    const rate = async (by: TestAccount, rating: number | null) => {
+      const { requestId, sessionId } = await as(await fixture.newCustomer("rating")).requests.submit.mutate(intake);
+      await as(by).requests.accept.mutate({ requestId });
+      // As sessions.rate leaves a completed session (sessions/).
+      await database.db.serviceSession.update({
+        where: { id: sessionId },
+        data: { status: "completed", endedAt: new Date(), rating, ratedAt: rating ? new Date() : null },
+      });
+    };
+    await rate(rated, 5);
+    await rate(rated, 4);
+    await rate(rated, null); // completed, not rated (yet)
+    await rate(other, 1);
+    expect(await as(rated).requests.mechanicProfile.query()).toMatchObject({ ratingAverage: 4.5, ratingCount: 2 });
+    const updated = await as(rated).requests.updateMechanicProfile.mutate({
+      displayName: "Maya",
+      specialties: ["brakes"],
+      availability: "busy",
+    });
+    expect(updated).toMatchObject({ displayName: "Maya", ratingAverage: 4.5, ratingCount: 2 });
   });
 });
 
