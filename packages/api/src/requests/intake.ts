@@ -10,7 +10,7 @@ import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
 import { boardCardIn } from "./board.ts";
 import { publishCustomerRequest } from "./request-events.ts";
-import { closeOpenRequest, type OpenStatus } from "./request-lifecycle.ts";
+import { type ClosingRequest, closeOpenRequest } from "./request-lifecycle.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 const newestModelYear = new Date().getFullYear() + 1;
@@ -50,8 +50,8 @@ interface Customer {
  * intake replaces them only when the customer said so, having been told one is waiting.
  */
 async function lockOpenRequests(tx: Transaction, customerId: string) {
-  return tx.$queryRaw<{ id: string; session_id: string; status: OpenStatus }[]>`
-    SELECT id::text, session_id::text, status::text FROM session_requests
+  return tx.$queryRaw<ClosingRequest[]>`
+    SELECT id::text, session_id::text, customer_id::text, status::text AS was FROM session_requests
      WHERE customer_id = ${customerId}::uuid AND status IN ('pending', 'unattended') FOR UPDATE`;
 }
 
@@ -99,16 +99,7 @@ async function createRequest(db: Database, events: AppEventBus, customer: Custom
       where: { id: { in: open.map((r) => r.id) } },
       data: { replacedByRequestId: request.id },
     });
-    for (const old of open) {
-      await closeOpenRequest(tx, events, {
-        requestId: old.id,
-        sessionId: old.session_id,
-        customerId: customer.id,
-        was: old.status,
-        status: "cancelled",
-        at: now,
-      });
-    }
+    for (const old of open) await closeOpenRequest(tx, events, old, "cancelled", now);
     await events.publish(tx, "requests.board", BOARD_SCOPE, {
       kind: "created",
       card: eventFormOf(await boardCardIn(tx, request.id)),

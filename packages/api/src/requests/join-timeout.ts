@@ -8,6 +8,7 @@ import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { boardCardIn } from "./board.ts";
 import { publishRequestStatus, publishSessionChange } from "./request-events.ts";
+import { openStatuses } from "./request-lifecycle.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 interface Unjoined {
@@ -18,56 +19,40 @@ interface Unjoined {
 }
 
 /**
- * The customer made another request while this one waited for its mechanic: the database holds
- * one open request per customer, so this one cannot go back on the board. The newer request
- * replaces it, as it would have had it still been on the board.
+ * Releases the row's mechanic. The request goes back on the board as unattended — unless the
+ * customer made another request while this one waited for its mechanic: the database holds one
+ * open request per customer, so then the newer one replaces this one (cancelled, pointing at
+ * it, its session ended), as it would have had this one still been on the board.
  */
-async function replaceByNewer(tx: Transaction, events: AppEventBus, row: Unjoined, newerId: string, now: Date) {
+async function release(tx: Transaction, events: AppEventBus, row: Unjoined, now: Date, newerId: string | null) {
+  const released = { mechanicId: null, acceptedAt: null };
   await tx.sessionRequest.update({
     where: { id: row.request_id },
-    data: { status: "cancelled", cancelledAt: now, mechanicId: null, acceptedAt: null, replacedByRequestId: newerId },
+    data: newerId
+      ? { ...released, status: "cancelled", cancelledAt: now, replacedByRequestId: newerId }
+      : { ...released, status: "unattended", unattendedAt: now },
   });
   await tx.serviceSession.update({
     where: { id: row.session_id },
-    data: { status: "cancelled", endedAt: now, mechanicId: null, joinBy: null },
+    data: { mechanicId: null, joinBy: null, ...(newerId ? { status: "cancelled", endedAt: now } : {}) },
   });
+  if (!newerId) {
+    await events.publish(tx, "requests.board", BOARD_SCOPE, {
+      kind: "created",
+      card: eventFormOf(await boardCardIn(tx, row.request_id)),
+    });
+  }
   await publishRequestStatus(tx, events, {
     requestId: row.request_id,
     sessionId: row.session_id,
-    status: "cancelled",
+    status: newerId ? "cancelled" : "unattended",
     mechanicName: null,
     at: now,
   });
   await publishSessionChange(tx, events, {
     sessionId: row.session_id,
     reason: "released",
-    status: "cancelled",
-    at: now,
-    userIds: [row.customer_id, row.mechanic_user_id],
-  });
-}
-
-async function backOnBoard(tx: Transaction, events: AppEventBus, row: Unjoined, now: Date) {
-  await tx.sessionRequest.update({
-    where: { id: row.request_id },
-    data: { status: "unattended", unattendedAt: now, mechanicId: null, acceptedAt: null },
-  });
-  await tx.serviceSession.update({ where: { id: row.session_id }, data: { mechanicId: null, joinBy: null } });
-  await events.publish(tx, "requests.board", BOARD_SCOPE, {
-    kind: "created",
-    card: eventFormOf(await boardCardIn(tx, row.request_id)),
-  });
-  await publishRequestStatus(tx, events, {
-    requestId: row.request_id,
-    sessionId: row.session_id,
-    status: "unattended",
-    mechanicName: null,
-    at: now,
-  });
-  await publishSessionChange(tx, events, {
-    sessionId: row.session_id,
-    reason: "released",
-    status: "waiting",
+    status: newerId ? "cancelled" : "waiting",
     at: now,
     userIds: [row.customer_id, row.mechanic_user_id],
   });
@@ -97,11 +82,10 @@ export async function releaseUnjoinedSessions(
          FOR UPDATE OF s, r SKIP LOCKED`;
     for (const row of due) {
       const newer = await tx.sessionRequest.findFirst({
-        where: { customerId: row.customer_id, status: { in: ["pending", "unattended"] } },
+        where: { customerId: row.customer_id, status: { in: openStatuses } },
         select: { id: true },
       });
-      if (newer) await replaceByNewer(tx, events, row, newer.id, now);
-      else await backOnBoard(tx, events, row, now);
+      await release(tx, events, row, now, newer?.id ?? null);
     }
     return due.map((row) => row.request_id);
   });

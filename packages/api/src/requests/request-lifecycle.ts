@@ -99,16 +99,23 @@ export async function cancelRequest(db: Database, events: AppEventBus, customerI
     }
     if (!isOpen(request.status)) throw notOpen(request.status);
     await tx.sessionRequest.update({ where: { id: requestId }, data: { status: "cancelled", cancelledAt: at } });
-    await closeOpenRequest(tx, events, {
-      requestId,
-      sessionId: request.session_id,
-      customerId,
-      was: request.status,
-      status: "cancelled",
+    await closeOpenRequest(
+      tx,
+      events,
+      { id: requestId, session_id: request.session_id, customer_id: customerId, was: request.status },
+      "cancelled",
       at,
-    });
+    );
     return { requestId, status: "cancelled" as const };
   });
+}
+
+/** An open request as the statements that close it claim it (`was`: its status before). */
+export interface ClosingRequest {
+  id: string;
+  session_id: string;
+  customer_id: string;
+  was: OpenStatus;
 }
 
 /**
@@ -119,33 +126,25 @@ export async function cancelRequest(db: Database, events: AppEventBus, customerI
 export async function closeOpenRequest(
   tx: Transaction,
   events: AppEventBus,
-  closed: {
-    requestId: string;
-    sessionId: string;
-    customerId: string;
-    was: OpenStatus;
-    status: "cancelled" | "expired";
-    at: Date;
-  },
+  closed: ClosingRequest,
+  status: "cancelled" | "expired",
+  at: Date,
 ) {
-  await tx.serviceSession.update({
-    where: { id: closed.sessionId },
-    data: { status: "cancelled", endedAt: closed.at },
-  });
+  await tx.serviceSession.update({ where: { id: closed.session_id }, data: { status: "cancelled", endedAt: at } });
   await publishRequestChange(tx, events, {
-    requestId: closed.requestId,
-    sessionId: closed.sessionId,
-    status: closed.status,
+    requestId: closed.id,
+    sessionId: closed.session_id,
+    status,
     mechanicName: null,
-    at: closed.at,
+    at,
   });
   if (closed.was === "unattended") {
     await publishSessionChange(tx, events, {
-      sessionId: closed.sessionId,
+      sessionId: closed.session_id,
       reason: "cancelled",
       status: "cancelled",
-      at: closed.at,
-      userIds: [closed.customerId],
+      at,
+      userIds: [closed.customer_id],
     });
   }
 }
@@ -163,7 +162,7 @@ export async function expireStaleRequests(
 ) {
   return db.$transaction(async (tx) => {
     const cutoff = new Date(Date.now() - options.olderThanMs);
-    const expired = await tx.$queryRaw<{ id: string; session_id: string; customer_id: string; was: OpenStatus }[]>`
+    const expired = await tx.$queryRaw<ClosingRequest[]>`
       WITH due AS (
         SELECT id, status FROM session_requests
          WHERE (status = 'pending' AND created_at < ${cutoff})
@@ -174,16 +173,7 @@ export async function expireStaleRequests(
         FROM due WHERE r.id = due.id AND r.status = due.status
       RETURNING r.id::text, r.session_id::text, r.customer_id::text, due.status::text AS was`;
     const at = new Date();
-    for (const row of expired) {
-      await closeOpenRequest(tx, events, {
-        requestId: row.id,
-        sessionId: row.session_id,
-        customerId: row.customer_id,
-        was: row.was,
-        status: "expired",
-        at,
-      });
-    }
+    for (const row of expired) await closeOpenRequest(tx, events, row, "expired", at);
     return expired.map((row) => row.id);
   });
 }
