@@ -16,6 +16,7 @@ export function boardCreated(seq: number) {
       urgency: "normal" as const,
       sessionType: "chat" as const,
       plan: "standard" as const,
+      unattended: false,
     },
   };
 }

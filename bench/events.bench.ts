@@ -183,6 +183,7 @@ async function writerCost(db: Database, databaseUrl: string) {
           urgency: row.urgency,
           sessionType: row.sessionType,
           plan: row.plan,
+          unattended: false,
         },
       });
     });

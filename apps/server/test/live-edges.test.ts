@@ -225,6 +225,7 @@ describe("a client that stops reading", () => {
               urgency: "normal",
               sessionType: "chat",
               plan: "basic",
+              unattended: false,
             },
           });
         }

@@ -100,14 +100,14 @@ it("delivers across instances, and a client resumes on another instance after SI
   await waitFor(() => onB.received.some((e) => e.requestId === first.requestId), "A's intake to reach B");
 
   // B dies without a goodbye; meanwhile A keeps committing (a new customer's intake, and a
-  // second intake from the first customer, which cancels their older request).
+  // second intake from that customer, which replaces their older request).
   b.child.process.kill("SIGKILL");
   await b.child.exited;
   onB.close();
   const lastSeen = onB.received.at(-1)!.id;
   const customer2 = await newCustomer(a.url, 2);
   const second = await customer2.requests.submit.mutate(intake("XC40"));
-  const third = await customer2.requests.submit.mutate(intake("XC90"));
+  const third = await customer2.requests.submit.mutate({ ...intake("XC90"), replacePending: true });
 
   const onA = watchBoard(a.url, mechanicToken, lastSeen);
   const missed = await database.db.$queryRaw<{ id: string }[]>`

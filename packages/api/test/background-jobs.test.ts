@@ -64,6 +64,7 @@ describe("the background job worker with AI off", () => {
       AGENT_TASKS.expireIdleSessions,
       ONBOARDING_TASKS.eraseExpiredReveals,
       REQUEST_TASKS.expireStale,
+      REQUEST_TASKS.releaseUnjoined,
     ]);
     expect(crontabs.map((row) => row.identifier)).not.toContain(COACHING_TASKS.backfillEmbeddings);
   });

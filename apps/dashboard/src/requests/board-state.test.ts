@@ -18,6 +18,7 @@ function card(requestId: string, minute: number): BoardCard {
     urgency: "normal",
     sessionType: "chat",
     plan: "basic",
+    unattended: false,
   };
 }
 

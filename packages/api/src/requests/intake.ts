@@ -1,12 +1,16 @@
 // Customer intake: one transaction creates the intake, its service session and the board
-// request, cancels the customer's older unassigned pending requests, and publishes the
-// events. Any failure rolls everything back: never a session without a request.
+// request, replaces the customer's open request when they confirmed it (cancelled, pointing at
+// the new one), and publishes the events. Any failure rolls everything back: never a session
+// without a request, never an open request cancelled for a new one that was not made.
 import type { Database, Transaction } from "@switchboard/db";
 import { appError, isUniqueViolation } from "../errors.ts";
+import { eventFormOf } from "../event-payload.ts";
 import { multilineText, text } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { z } from "../validation-messages.ts";
-import { publishCustomerRequest, publishRequestChange } from "./request-events.ts";
+import { boardCardIn } from "./board.ts";
+import { publishCustomerRequest } from "./request-events.ts";
+import { type ClosingRequest, closeOpenRequest } from "./request-lifecycle.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
 const newestModelYear = new Date().getFullYear() + 1;
@@ -30,6 +34,8 @@ export const intakeInput = z.strictObject({
   urgency: z.enum(["low", "normal", "high", "emergency"]),
   sessionType: z.enum(["chat", "video"]),
   plan: z.enum(["basic", "standard", "premium"]),
+  /** The customer confirmed that this request replaces their open one (else REQUEST_PENDING_EXISTS). */
+  replacePending: z.boolean().default(false),
 });
 
 export type IntakeInput = z.infer<typeof intakeInput>;
@@ -39,41 +45,31 @@ interface Customer {
   name: string;
 }
 
-/** Cancels the customer's still-pending, unassigned requests (a new intake replaces them). */
-async function cancelOlderPending(
-  tx: Transaction,
-  events: AppEventBus,
-  customerId: string,
-  at: Date,
-): Promise<string[]> {
-  const older = await tx.sessionRequest.findMany({
-    where: { customerId, status: "pending", mechanicId: null },
-    select: { id: true, sessionId: true },
-  });
-  const replaced: string[] = [];
-  for (const request of older) {
-    const { count } = await tx.sessionRequest.updateMany({
-      where: { id: request.id, status: "pending" },
-      data: { status: "cancelled", cancelledAt: at },
-    });
-    if (count === 0) continue; // accepted or expired meanwhile
-    await tx.serviceSession.update({ where: { id: request.sessionId }, data: { status: "cancelled", endedAt: at } });
-    await publishRequestChange(tx, events, {
-      requestId: request.id,
-      sessionId: request.sessionId,
-      status: "cancelled",
-      mechanicName: null,
-      at,
-    });
-    replaced.push(request.id);
-  }
-  return replaced;
+/**
+ * The customer's open requests (pending, or back on the board as unattended), locked: a new
+ * intake replaces them only when the customer said so, having been told one is waiting.
+ */
+async function lockOpenRequests(tx: Transaction, customerId: string) {
+  return tx.$queryRaw<ClosingRequest[]>`
+    SELECT id::text, session_id::text, customer_id::text, status::text AS was FROM session_requests
+     WHERE customer_id = ${customerId}::uuid AND status IN ('pending', 'unattended') FOR UPDATE`;
 }
 
 async function createRequest(db: Database, events: AppEventBus, customer: Customer, input: IntakeInput) {
   return db.$transaction(async (tx) => {
     const now = new Date();
-    const replacedRequestIds = await cancelOlderPending(tx, events, customer.id, now);
+    const open = await lockOpenRequests(tx, customer.id);
+    if (open.length > 0 && !input.replacePending) {
+      throw appError(
+        "REQUEST_PENDING_EXISTS",
+        "You already have a request waiting for a mechanic. Sending this one will replace it.",
+      );
+    }
+    // Cancelled before the new request is inserted: the database allows one open request per customer.
+    await tx.sessionRequest.updateMany({
+      where: { id: { in: open.map((r) => r.id) } },
+      data: { status: "cancelled", cancelledAt: now },
+    });
     const intake = await tx.customerIntake.create({
       data: {
         customerId: customer.id,
@@ -93,21 +89,20 @@ async function createRequest(db: Database, events: AppEventBus, customer: Custom
       data: {
         sessionId: session.id,
         customerId: customer.id,
+        urgency: input.urgency,
+        sessionType: input.sessionType,
         metadata: { sessionId: session.id, intakeId: intake.id, urgency: input.urgency },
       },
     });
+    // Only now does the newer request exist for the replaced ones to point at.
+    await tx.sessionRequest.updateMany({
+      where: { id: { in: open.map((r) => r.id) } },
+      data: { replacedByRequestId: request.id },
+    });
+    for (const old of open) await closeOpenRequest(tx, events, old, "cancelled", now);
     await events.publish(tx, "requests.board", BOARD_SCOPE, {
       kind: "created",
-      card: {
-        requestId: request.id,
-        createdAt: request.createdAt.toISOString(),
-        customerName: customer.name,
-        vehicle: input.vehicle,
-        concern: input.concern,
-        urgency: input.urgency,
-        sessionType: input.sessionType,
-        plan: input.plan,
-      },
+      card: eventFormOf(await boardCardIn(tx, request.id)),
     });
     await events.publish(tx, "requests.status", request.id, {
       requestId: request.id,
@@ -122,8 +117,8 @@ async function createRequest(db: Database, events: AppEventBus, customer: Custom
       sessionId: session.id,
       intakeId: intake.id,
       status: request.status,
-      /** The customer's older pending requests this one replaced (cancelled in the same transaction). */
-      replacedRequestIds,
+      /** The customer's open requests this one replaced (cancelled in the same transaction). */
+      replacedRequestIds: open.map((r) => r.id),
     };
   });
 }
@@ -132,8 +127,9 @@ export async function submitIntake(db: Database, events: AppEventBus, customer: 
   try {
     return await createRequest(db, events, customer, input);
   } catch (error) {
-    // Two intakes from one customer at once: the partial unique index lets one pending request
-    // win; the other retries once, and then replaces it like any newer intake does.
+    // Two intakes from one customer at once: the partial unique index lets one open request
+    // win; the other retries once, and then replaces it (if confirmed) like any newer intake does,
+    // or hears that one is waiting.
     if (!isUniqueViolation(error)) throw error;
   }
   try {

@@ -7,7 +7,7 @@ interface Viewer {
   mechanicId: string | null;
 }
 
-/** Who may see a request: its customer, or the mechanic who accepted it. */
+/** Who may see a request: its customer, or the mechanic who accepted it (not one since released). */
 const visibleTo = (viewer: Viewer, requestId: string) => ({
   id: requestId,
   OR: [{ customerId: viewer.userId }, ...(viewer.mechanicId ? [{ mechanicId: viewer.mechanicId }] : [])],
@@ -35,9 +35,11 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
       status: true,
       createdAt: true,
       acceptedAt: true,
+      unattendedAt: true,
+      replacedByRequestId: true,
       sessionId: true,
       mechanic: { select: { displayName: true } },
-      session: { select: { intake: true, status: true } },
+      session: { select: { intake: true, status: true, joinBy: true } },
     },
   });
   if (!request) throw appError("NOT_FOUND", "We couldn't find that request.");
@@ -50,8 +52,14 @@ export async function findVisibleRequest(db: Database, viewer: Viewer, requestId
     status: request.status,
     sessionId: request.sessionId,
     sessionStatus: request.session.status,
+    /** While accepted and not yet joined: when the mechanic's time to join runs out. */
+    joinBy: request.session.joinBy,
     createdAt: request.createdAt,
     acceptedAt: request.acceptedAt,
+    /** When it last went back to the board because its mechanic did not join in time. */
+    unattendedAt: request.unattendedAt,
+    /** The customer's newer request that replaced this one (then cancelled). */
+    replacedByRequestId: request.replacedByRequestId,
     mechanicName: request.mechanic?.displayName ?? null,
     vehicle: { make: intake.vehicleMake, model: intake.vehicleModel, year: intake.vehicleYear },
     concern: intake.concern,
@@ -66,6 +74,7 @@ const customerRequestSelect = {
   customerId: true,
   status: true,
   createdAt: true,
+  replacedByRequestId: true,
   mechanic: { select: { displayName: true } },
   session: { select: { intake: true } },
 } satisfies Prisma.SessionRequestSelect;
@@ -78,6 +87,7 @@ function customerRequestOf(row: Prisma.SessionRequestGetPayload<{ select: typeof
     createdAt: row.createdAt,
     mechanicName: row.mechanic?.displayName ?? null,
     vehicle: `${row.session.intake.vehicleYear} ${row.session.intake.vehicleMake} ${row.session.intake.vehicleModel}`,
+    replaced: row.replacedByRequestId !== null,
   };
 }
 

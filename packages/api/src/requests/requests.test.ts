@@ -1,89 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@switchboard/testing";
-import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@switchboard/testing";
+import type { TRPCClientError } from "@trpc/client";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestAccount, type TestAccount } from "../../test/accounts.ts";
-import { createTestApi } from "../../test/api-client.ts";
-import { watchTopic } from "../../test/live-events.ts";
+import { errorOf, intake, requestsFixture } from "../../test/requests-fixture.ts";
 import { runTask } from "../../test/run-task.ts";
-import { silentLog, testServices } from "../../test/services.ts";
+import { silentLog } from "../../test/services.ts";
 import { type AppEventBus, createAppEventBus } from "../live-events.ts";
-import { appRouter, createCaller } from "../root.ts";
-import { createContext } from "../trpc.ts";
+import type { appRouter } from "../root.ts";
+import { DEFAULT_SERVICE_SESSION_SETTINGS } from "../service-session-settings.ts";
 import { REQUEST_TASKS, requestTaskList } from "./jobs.ts";
 import { expireStaleRequests } from "./request-lifecycle.ts";
 
+const fixture = requestsFixture();
+const { as, callerAs, watch, rowCounts } = fixture;
 let database: TestDatabase;
 let events: AppEventBus;
-let api: ReturnType<typeof createTestApi<typeof appRouter>>;
+let api: typeof fixture.api;
 let customer: TestAccount;
 let otherCustomer: TestAccount;
 let mechanic: TestAccount;
-
-const intake = {
-  vehicle: { make: "Toyota", model: "Corolla", year: 2015 },
-  concern: "Grinding noise when braking at low speed",
-  urgency: "high" as const,
-  sessionType: "video" as const,
-  plan: "standard" as const,
-};
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  events = createAppEventBus({ databaseUrl: database.url, pollMs: 200 });
-  await events.start();
-  api = createTestApi({ router: appRouter, db: database.db, events });
-  customer = await createTestAccount(database.db, { email: "customer@example.com" });
-  otherCustomer = await createTestAccount(database.db, { email: "other@example.com" });
-  mechanic = await createTestAccount(database.db, {
-    email: "mechanic@example.com",
-    role: "mechanic",
-    mechanicProfile: true,
-  });
+beforeAll(() => {
+  ({ database, events, api, customer, otherCustomer, mechanic } = fixture);
 });
-afterAll(async () => {
-  await events?.stop();
-  await database?.drop();
-});
-beforeEach(async () => {
-  await database.db.$executeRawUnsafe("TRUNCATE customer_intakes, service_sessions, session_requests CASCADE");
-});
-
-const as = (account: TestAccount) => api({ token: account.token });
-/** A server-side caller as this account: subscriptions work here (the HTTP test client has no WebSocket). */
-const callerAs = async (account: TestAccount) =>
-  createCaller(
-    await createContext(testServices({ db: database.db, events }), { token: account.token, requestId: randomUUID() }),
-  );
-
-async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  const e = error as TRPCClientError<typeof appRouter>;
-  return {
-    code: e.data?.code,
-    appCode: (e.data as { appCode?: string } | undefined)?.appCode,
-    message: e.message,
-    fieldErrors: (e.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors,
-  };
-}
-
-async function rowCounts() {
-  const { db } = database;
-  return {
-    intakes: await db.customerIntake.count(),
-    sessions: await db.serviceSession.count(),
-    requests: await db.sessionRequest.count(),
-    events: await db.outboxEvent.count(),
-  };
-}
-
-/** Collects events of a topic/scope from the bus until stopped. */
-const watch = (topic: "requests.board" | "requests.status" | "requests.mine", scope: string) =>
-  watchTopic(events, topic, scope);
 
 describe("intake", () => {
   it("creates the intake, session and pending request together and puts it on the board live", async () => {
@@ -111,10 +50,11 @@ describe("intake", () => {
     expect(page.lastEventId).toMatch(/^\d+\.\d+$/);
   });
 
-  it("cancels the customer's older pending request when a new intake arrives", async () => {
+  it("replaces the customer's open request when they confirm, pointing the old one at the new", async () => {
     const board = watch("requests.board", "board");
     const first = await as(customer).requests.submit.mutate(intake);
-    const second = await as(customer).requests.submit.mutate({ ...intake, urgency: "low" });
+    const second = await as(customer).requests.submit.mutate({ ...intake, urgency: "low", replacePending: true });
+    expect(second.replacedRequestIds).toEqual([first.requestId]);
     const statuses = await database.db.sessionRequest.findMany({ select: { id: true, status: true } });
     expect(new Map(statuses.map((s) => [s.id, s.status]))).toEqual(
       new Map([
@@ -125,6 +65,32 @@ describe("intake", () => {
     await board.until(3);
     await board.stop();
     expect(board.received.map((e) => (e as { kind: string }).kind)).toEqual(["created", "cancelled", "created"]);
+    expect(await as(customer).requests.get.query({ requestId: first.requestId })).toMatchObject({
+      status: "cancelled",
+      replacedByRequestId: second.requestId,
+    });
+    const { requests } = await as(customer).requests.mine.query();
+    expect(requests.map((r) => [r.requestId, r.replaced])).toEqual([
+      [second.requestId, false],
+      [first.requestId, true],
+    ]);
+  });
+
+  it("refuses a second open request unless the customer confirms replacing it, writing nothing", async () => {
+    const first = await as(customer).requests.submit.mutate(intake);
+    const before = await rowCounts();
+    expect(await errorOf(as(customer).requests.submit.mutate({ ...intake, urgency: "low" }))).toMatchObject({
+      code: "CONFLICT",
+      appCode: "REQUEST_PENDING_EXISTS",
+      message: "You already have a request waiting for a mechanic. Sending this one will replace it.",
+    });
+    expect(await rowCounts()).toEqual(before);
+    expect(await as(customer).requests.get.query({ requestId: first.requestId })).toMatchObject({
+      status: "pending",
+      replacedByRequestId: null,
+    });
+    // Another customer's open request is no obstacle.
+    await as(otherCustomer).requests.submit.mutate(intake);
   });
 
   it("writes nothing when any part fails, and says so plainly", async () => {
@@ -166,7 +132,7 @@ describe("intake", () => {
 
   it("keeps exactly one pending request when one customer submits five times at once", async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => as(customer).requests.submit.mutate(intake)),
+      Array.from({ length: 5 }, () => as(customer).requests.submit.mutate({ ...intake, replacePending: true })),
     );
     expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
     for (const r of results)
@@ -222,7 +188,12 @@ describe("accept", () => {
     });
     const request = await database.db.sessionRequest.findUniqueOrThrow({ where: { id: requestId } });
     expect(session.mechanicId).toBe(request.mechanicId);
-    expect(session.status).toBe("active");
+    // Accepted, not yet joined: the session waits for its mechanic, who must join in time.
+    expect(session.status).toBe("waiting");
+    expect(session.startedAt).toBeNull();
+    expect(session.joinBy!.getTime() - request.acceptedAt!.getTime()).toBe(
+      DEFAULT_SERVICE_SESSION_SETTINGS.joinWithinMs,
+    );
     await status.until(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await status.stop();
@@ -235,7 +206,7 @@ describe("accept", () => {
     expect(customerView).toMatchObject({
       status: "accepted",
       mechanicName: "Test Mechanic",
-      sessionStatus: "active",
+      sessionStatus: "waiting",
       viewerRole: "customer",
     });
     const winner = mechanics[results.findIndex((r) => r.status === "fulfilled")]!;
@@ -315,7 +286,7 @@ describe("cancel and expiry", () => {
 });
 
 describe("board", () => {
-  it("pages pending requests newest first without gaps or repeats", async () => {
+  it("pages open requests oldest first without gaps or repeats", async () => {
     const customers = await Promise.all(
       Array.from({ length: 23 }, (_, i) =>
         createTestAccount(database.db, { email: `page-${i}-${randomUUID()}@example.com` }),
@@ -332,7 +303,7 @@ describe("board", () => {
       seen.push(...page.items.map((i) => i.requestId));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual([...created].reverse());
+    expect(seen).toEqual(created);
   });
 
   it("tells the customer, and nobody else, about their own requests as they are made and accepted", async () => {
@@ -369,6 +340,34 @@ describe("board", () => {
     expect(await errorOf(as(otherCustomer).requests.get.query({ requestId }))).toMatchObject({ code: "NOT_FOUND" });
     expect((await as(otherCustomer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([]);
     expect((await as(customer).requests.mine.query()).requests.map((r) => r.requestId)).toEqual([requestId]);
+  });
+});
+
+describe("mechanic profile", () => {
+  it("gives the mean and count of the ratings customers gave this mechanic's sessions, nobody else's", async () => {
+    const rated = await fixture.newMechanic("rated");
+    expect(await as(rated).requests.mechanicProfile.query()).toMatchObject({ ratingAverage: null, ratingCount: 0 });
+    const other = await fixture.newMechanic("rated-other");
+    const rate = async (by: TestAccount, rating: number | null) => {
+      const { requestId, sessionId } = await as(await fixture.newCustomer("rating")).requests.submit.mutate(intake);
+      await as(by).requests.accept.mutate({ requestId });
+      // As sessions.rate leaves a completed session (sessions/).
+      await database.db.serviceSession.update({
+        where: { id: sessionId },
+        data: { status: "completed", endedAt: new Date(), rating, ratedAt: rating ? new Date() : null },
+      });
+    };
+    await rate(rated, 5);
+    await rate(rated, 4);
+    await rate(rated, null); // completed, not rated (yet)
+    await rate(other, 1);
+    expect(await as(rated).requests.mechanicProfile.query()).toMatchObject({ ratingAverage: 4.5, ratingCount: 2 });
+    const updated = await as(rated).requests.updateMechanicProfile.mutate({
+      displayName: "Maya",
+      specialties: ["brakes"],
+      availability: "busy",
+    });
+    expect(updated).toMatchObject({ displayName: "Maya", ratingAverage: 4.5, ratingCount: 2 });
   });
 });
 

@@ -3,8 +3,9 @@ import { text } from "../input-types.ts";
 import { liveEvents } from "../live-events.ts";
 import { authedProcedure, mechanicProcedure, router } from "../trpc.ts";
 import { z } from "../validation-messages.ts";
-import { boardInput, boardSubscriptionInput, listBoard } from "./board.ts";
+import { boardCountInput, boardInput, boardSubscriptionInput, countBoard, listBoard } from "./board.ts";
 import { intakeInput, submitIntake } from "./intake.ts";
+import { mechanicProfileOf } from "./mechanic-profile.ts";
 import { acceptRequest, cancelRequest } from "./request-lifecycle.ts";
 import { assertMayFollowRequest, findVisibleRequest, listCustomerRequests, viewerOf } from "./request-status.ts";
 import { BOARD_SCOPE } from "./topics.ts";
@@ -57,10 +58,16 @@ export const requestsRouter = router({
       return liveEvents(ctx, "requests.status", input.requestId, { lastEventId: input.lastEventId, signal });
     }),
 
-  /** The mechanics' board: pending requests, newest first; lastEventId to subscribe from. */
+  /** The mechanics' board: open requests, most urgent then oldest first; lastEventId to subscribe from. */
   board: mechanicProcedure.input(boardInput).query(async ({ ctx, input }) => {
     const lastEventId = ctx.events.headEventId();
     return { ...(await listBoard(ctx.db, input)), lastEventId };
+  }),
+
+  /** How many requests the board holds with these filters; read again on board events. */
+  boardCount: mechanicProcedure.input(boardCountInput).query(async ({ ctx, input }) => {
+    const lastEventId = ctx.events.headEventId();
+    return { count: await countBoard(ctx.db, input), lastEventId };
   }),
 
   // Returns the iterable itself (no extra generator layer per event: this one fans out to every mechanic).
@@ -70,22 +77,19 @@ export const requestsRouter = router({
       liveEvents(ctx, "requests.board", BOARD_SCOPE, { lastEventId: input.lastEventId, signal }),
     ),
 
-  accept: mechanicProcedure
-    .input(requestIdInput)
-    .mutation(({ ctx, input }) => acceptRequest(ctx.db, ctx.events, ctx.mechanic, input.requestId)),
+  accept: mechanicProcedure.input(requestIdInput).mutation(({ ctx, input }) =>
+    acceptRequest(ctx.db, ctx.events, ctx.mechanic, input.requestId, {
+      joinWithinMs: ctx.serviceSessions.joinWithinMs,
+    }),
+  ),
 
-  mechanicProfile: mechanicProcedure.query(({ ctx }) => {
-    const { displayName, specialties, availability } = ctx.mechanic;
-    return { mechanicId: ctx.mechanic.id, displayName, specialties, availability };
-  }),
+  /** The mechanic's own profile and how customers rated their sessions. */
+  mechanicProfile: mechanicProcedure.query(({ ctx }) => mechanicProfileOf(ctx.db, ctx.mechanic)),
 
-  updateMechanicProfile: mechanicProcedure.input(mechanicProfileInput).mutation(async ({ ctx, input }) => {
-    const updated = await ctx.db.mechanic.update({ where: { id: ctx.mechanic.id }, data: input });
-    return {
-      mechanicId: updated.id,
-      displayName: updated.displayName,
-      specialties: updated.specialties,
-      availability: updated.availability,
-    };
-  }),
+  /** Returns the profile as `mechanicProfile` does, so the page can show it without reading it again. */
+  updateMechanicProfile: mechanicProcedure
+    .input(mechanicProfileInput)
+    .mutation(async ({ ctx, input }) =>
+      mechanicProfileOf(ctx.db, await ctx.db.mechanic.update({ where: { id: ctx.mechanic.id }, data: input })),
+    ),
 });

@@ -10,6 +10,8 @@ const boardCard = z.object({
   urgency: z.enum(["low", "normal", "high", "emergency"]),
   sessionType: z.enum(["chat", "video"]),
   plan: z.enum(["basic", "standard", "premium"]),
+  /** Back on the board because the mechanic who accepted it did not join the session in time. */
+  unattended: z.boolean(),
 });
 
 /** One line of a customer's recent requests (scope: the customer's user id). */
@@ -19,10 +21,15 @@ const customerRequest = z.object({
   createdAt: z.iso.datetime(),
   mechanicName: z.string().nullable(),
   vehicle: z.string(),
+  /** Cancelled because the customer's newer request replaced it. */
+  replaced: z.boolean(),
 });
 
 export const requestTopics = {
-  /** Every mechanic's board (scope "board"): a card appears, or disappears for a reason. */
+  /**
+   * Every mechanic's board (scope "board"): a card appears (new, or back as unattended when its
+   * mechanic did not join in time), or disappears for a reason.
+   */
   "requests.board": z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("created"), card: boardCard }),
     z.object({ kind: z.enum(["accepted", "cancelled", "expired"]), requestId: z.uuid() }),
