@@ -8,7 +8,7 @@ const role = z.enum(["customer", "mechanic"]);
 const sessionStatus = z.enum(["waiting", "active", "completed", "cancelled"]);
 
 /** One chat message as both participants see it; `position` orders a session's messages. */
-export const sessionMessage = z.object({
+const sessionMessage = z.object({
   messageId: z.uuid(),
   /** service_messages.position (a BIGSERIAL; safe as a number far beyond any real volume). */
   position: z.number().int().positive(),
