@@ -332,14 +332,16 @@ describe("revocation reaches open sockets on every instance", () => {
         onError: () => {},
       },
     );
-    await mechanic.sessions.send.mutate({ sessionId, clientKey: "before", body: "Before you sign out" });
-    await eventually(() => bodies.includes("Before you sign out"), "the customer received the first message");
+    const earlier = ["One", "Two", "Three", "Before you sign out"];
+    for (const [n, body] of earlier.entries())
+      await mechanic.sessions.send.mutate({ sessionId, clientKey: `m${n}`, body });
+    await eventually(() => bodies.length === earlier.length, "the customer received the first messages");
 
     await httpClient(a.server.url, customer.token).auth.signOut.mutate();
     await eventually(() => closes.includes(CLOSE_SIGNED_OUT), "the signed-out socket closed with 4001");
     await mechanic.sessions.send.mutate({ sessionId, clientKey: "after", body: "After you signed out" });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(bodies).toEqual(["Before you sign out"]);
+    expect(bodies).toEqual(earlier);
     live.unsubscribe();
     await socket.close();
   });

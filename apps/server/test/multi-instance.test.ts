@@ -74,22 +74,32 @@ const intake = (model: string) => ({
   plan: "standard" as const,
 });
 
-async function newCustomer(url: string, n: number) {
+async function newCustomerToken(url: string, n: number) {
   const { token } = await httpClient(url).auth.signUp.mutate({
     email: `multi-${n}-${Date.now()}@example.com`,
     password: "a-long-password",
     name: `Customer ${n}`,
   });
-  return httpClient(url, token);
+  return token;
 }
 
-it("delivers across instances, and a client resumes on another instance after SIGKILL without losing events", async () => {
+async function newCustomer(url: string, n: number) {
+  return httpClient(url, await newCustomerToken(url, n));
+}
+
+/** Two instances, and the demo mechanic signed in (through A). */
+async function twoInstances() {
   const a = await startInstance();
   const b = await startInstance();
   const { token: mechanicToken } = await httpClient(a.url).auth.signIn.mutate({
     email: "mechanic@demo.switchboard.dev",
     password: "demo-mechanic-pass",
   });
+  return { a, b, mechanicToken };
+}
+
+it("delivers across instances, and a client resumes on another instance after SIGKILL without losing events", async () => {
+  const { a, b, mechanicToken } = await twoInstances();
 
   // The board query on B gives the position to subscribe from, then B pushes live.
   const { lastEventId: head } = await httpClient(b.url, mechanicToken).requests.board.query({});
@@ -141,17 +151,8 @@ async function rowsInEveryTable(): Promise<number> {
 }
 
 it("carries a session's ephemeral signals across instances: typing sent through A reaches the other participant on B, no row written", async () => {
-  const a = await startInstance();
-  const b = await startInstance();
-  const { token: mechanicToken } = await httpClient(a.url).auth.signIn.mutate({
-    email: "mechanic@demo.switchboard.dev",
-    password: "demo-mechanic-pass",
-  });
-  const { token: customerToken } = await httpClient(a.url).auth.signUp.mutate({
-    email: `multi-signals-${Date.now()}@example.com`,
-    password: "a-long-password",
-    name: "Signal Customer",
-  });
+  const { a, b, mechanicToken } = await twoInstances();
+  const customerToken = await newCustomerToken(a.url, 4);
   const customer = httpClient(a.url, customerToken);
   const { requestId, sessionId } = await customer.requests.submit.mutate({ ...intake("EX30"), replacePending: true });
   const mechanic = httpClient(a.url, mechanicToken);

@@ -2,7 +2,7 @@
 // cancelled; the join timeout releasing its mechanic and another mechanic taking it over; and
 // what each step tells the session page and both people's sessions lists.
 import { describe, expect, it } from "vitest";
-import { errorOf } from "../../test/requests-fixture.ts";
+import { errorOf, intake } from "../../test/requests-fixture.ts";
 import { payloadOf, sessionsFixture, trackedItem } from "../../test/sessions-fixture.ts";
 
 const f = sessionsFixture();
@@ -158,13 +158,7 @@ describe("a session's lifecycle", () => {
   });
 
   it("a request still on the board is not a session to its customer yet, and is cancelled as a request", async () => {
-    const { sessionId } = await as(f.customer).requests.submit.mutate({
-      vehicle: { make: "Ford", model: "Focus", year: 2018 },
-      concern: "Stalls at idle after a cold start",
-      urgency: "normal",
-      sessionType: "chat",
-      plan: "basic",
-    });
+    const { sessionId } = await as(f.customer).requests.submit.mutate(intake);
     expect((await as(f.customer).sessions.mine.query({})).sessions).toEqual([]);
     expect(await errorOf(as(f.customer).sessions.cancel.mutate({ sessionId }))).toMatchObject({
       appCode: "SESSION_NOT_ACTIVE",
