@@ -106,6 +106,13 @@ describe("subscription refusals", () => {
       { token: customer.token, path: "requests.onBoard", input: {}, code: "FORBIDDEN" },
       {
         token: customer.token,
+        path: "sessions.onEvents",
+        input: { sessionId: randomUUID(), lastEventId: null },
+        code: "NOT_FOUND",
+      },
+      { token: customer.token, path: "sessions.onSignals", input: { sessionId: randomUUID() }, code: "NOT_FOUND" },
+      {
+        token: customer.token,
         path: "organizations.onRoster",
         input: { organizationId: randomUUID() },
         code: "NOT_FOUND",
@@ -166,10 +173,12 @@ describe("event ids that do not fit PostgreSQL's bigint", () => {
       { token: member.token, path: "onboarding.progress", input: { sessionId: randomUUID() } },
       { token: member.token, path: "coaching.onUpdates", input: {} },
       { token: member.token, path: "organizations.onRoster", input: { organizationId: organization.id } },
+      { token: member.token, path: "sessions.onEvents", input: { sessionId: randomUUID() } },
+      { token: member.token, path: "sessions.onMine", input: {} },
     ];
   }
 
-  it("are a BAD_REQUEST with the plain message over WebSocket, for all five resumable subscriptions", async () => {
+  it("are a BAD_REQUEST with the plain message over WebSocket, for every resumable subscription", async () => {
     for (const subscription of await resumable()) {
       const client = await rawClient(subscription.token);
       try {
@@ -187,7 +196,7 @@ describe("event ids that do not fit PostgreSQL's bigint", () => {
     }
   });
 
-  it("are a BAD_REQUEST with the plain message over HTTP (SSE), for all five resumable subscriptions", async () => {
+  it("are a BAD_REQUEST with the plain message over HTTP (SSE), for every resumable subscription", async () => {
     for (const subscription of await resumable()) {
       const input = encodeURIComponent(JSON.stringify({ json: { ...subscription.input, lastEventId: overflowing } }));
       const response = await fetch(`${server.url}/trpc/${subscription.path}?input=${input}`, {
