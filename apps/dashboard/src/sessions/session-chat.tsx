@@ -74,7 +74,12 @@ export function SessionChat({
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
       <ol className="session-log" aria-label="Messages" aria-live="polite" ref={logRef} tabIndex={0}>
         {bubbles.map((bubble) => (
-          <li key={bubble.key} className="session-bubble" data-mine={bubble.mine || undefined} data-status={bubble.status ?? undefined}>
+          <li
+            key={bubble.key}
+            className="session-bubble"
+            data-mine={bubble.mine || undefined}
+            data-status={bubble.status ?? undefined}
+          >
             <span className="visually-hidden">{bubble.mine ? "You: " : `${otherName}: `}</span>
             <span className="session-bubble-text">{bubble.body}</span>
             <span className="session-bubble-meta">
@@ -147,8 +152,8 @@ function Composer({ onWrite, onTyping }: { onWrite: (body: string) => void; onTy
           }}
         />
         <p className="hint" id={counterId} data-over={length > MESSAGE_MAX || undefined}>
-          {length.toLocaleString("en-US")} / {MESSAGE_MAX.toLocaleString("en-US")} characters · Enter sends,
-          Shift+Enter starts a new line
+          {length.toLocaleString("en-US")} / {MESSAGE_MAX.toLocaleString("en-US")} characters · Enter sends, Shift+Enter
+          starts a new line
         </p>
       </div>
       <div className="form-actions">

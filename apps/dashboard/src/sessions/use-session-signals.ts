@@ -2,10 +2,11 @@
 // participant's "typing…", their presence, and the WebRTC signalling of a video call, dispatched
 // to whoever listens. Nothing here is stored: a signal missed while offline is simply gone, and
 // presence is kept fresh by the server's repeats (no word for 40 s reads as offline).
+
+import type { RouterInputs } from "@switchboard/api";
 import { skipToken } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { trpc } from "../api/trpc.ts";
-import type { RouterInputs } from "@switchboard/api";
 
 /** How long "typing…" shows after the other side's last typing signal. */
 const TYPING_SHOWN_MS = 4_000;

@@ -44,8 +44,16 @@ export function WrapUpForm({ sessionId, onDone }: { sessionId: string; onDone: (
       <h2 id="wrap-up-heading">Wrap up the session</h2>
       <p className="hint">The customer sees this as soon as you complete the session, and the chat closes.</p>
       <form className="wrap-up-form" onSubmit={submit} noValidate>
-        <FormError message={serverErrors && Object.keys(serverErrors.fieldErrors).length === 0 ? serverErrors.message : null} />
-        <TextAreaField label="Diagnosis" name="diagnosis" rows={3} maxLength={TEXT_MAX} errors={fieldErrors.diagnosis} />
+        <FormError
+          message={serverErrors && Object.keys(serverErrors.fieldErrors).length === 0 ? serverErrors.message : null}
+        />
+        <TextAreaField
+          label="Diagnosis"
+          name="diagnosis"
+          rows={3}
+          maxLength={TEXT_MAX}
+          errors={fieldErrors.diagnosis}
+        />
         <TextAreaField
           label="Recommended next steps"
           name="nextSteps"
@@ -71,7 +79,13 @@ export function WrapUpForm({ sessionId, onDone }: { sessionId: string; onDone: (
   );
 }
 
-export function WrapUpView({ wrapUp, viewer }: { wrapUp: NonNullable<SessionView["wrapUp"]>; viewer: "customer" | "mechanic" }) {
+export function WrapUpView({
+  wrapUp,
+  viewer,
+}: {
+  wrapUp: NonNullable<SessionView["wrapUp"]>;
+  viewer: "customer" | "mechanic";
+}) {
   return (
     <section aria-labelledby="wrap-up-heading" className="panel">
       <h2 id="wrap-up-heading">{viewer === "customer" ? "Your mechanic's wrap-up" : "Your wrap-up"}</h2>
@@ -112,7 +126,9 @@ export function RatingForm({ sessionId, onDone }: { sessionId: string; onDone: (
     <section aria-labelledby="rating-heading" className="panel">
       <h2 id="rating-heading">Rate this session</h2>
       <form className="rating-form" onSubmit={submit} noValidate>
-        <FormError message={serverErrors && Object.keys(serverErrors.fieldErrors).length === 0 ? serverErrors.message : null} />
+        <FormError
+          message={serverErrors && Object.keys(serverErrors.fieldErrors).length === 0 ? serverErrors.message : null}
+        />
         <RadioGroupField legend="Your rating" name="rating" options={ratingOptions} errors={fieldErrors.rating} />
         <TextAreaField
           label="Comment (optional)"
@@ -142,7 +158,8 @@ export function RatingView({
     <section aria-labelledby="rating-heading" className="panel">
       <h2 id="rating-heading">{viewer === "customer" ? "Your rating" : "The customer's rating"}</h2>
       <p>
-        <strong>{starsLabel(rating.rating)}</strong> out of 5, <time dateTime={rating.ratedAt.toISOString()}>{formatTime(rating.ratedAt)}</time>
+        <strong>{rating.rating} out of 5 stars</strong>,{" "}
+        <time dateTime={rating.ratedAt.toISOString()}>{formatTime(rating.ratedAt)}</time>
       </p>
       {rating.comment && <p className="long-text">{rating.comment}</p>}
     </section>
