@@ -17,6 +17,7 @@ import { formatTime, type SessionView, sessionTypeLabels, statusWords, vehicleNa
 import { useOutbox } from "./use-outbox.ts";
 import { useSessionEvents } from "./use-session-events.ts";
 import { useSessionSignals } from "./use-session-signals.ts";
+import { type CallChannel, VideoCall } from "./video/video-call.tsx";
 import { RatingForm, RatingView, WrapUpForm, WrapUpView } from "./wrap-up.tsx";
 import "./sessions.css";
 
@@ -60,6 +61,9 @@ function SessionRoom({ view }: { view: SessionView }) {
   const live = open && !events.released;
   const signals = useSessionSignals(sessionId, live);
   const outbox = useOutbox(sessionId, events.add);
+  // The call's signalling rides the page's one signals subscription.
+  const { sendRtc, listenRtc } = signals;
+  const channel = useMemo<CallChannel>(() => ({ send: sendRtc, listen: listenRtc }), [sendRtc, listenRtc]);
 
   useDocumentTitle(events.released ? "Session released" : `Session with ${otherName}`);
 
@@ -171,6 +175,17 @@ function SessionRoom({ view }: { view: SessionView }) {
         <p className="long-text">{view.concern}</p>
       </section>
       <div className="session-room">
+        {view.type === "video" && live && (
+          <div className="panel session-call">
+            <h2>Video call</h2>
+            <VideoCall
+              role={viewerRole}
+              iceServers={view.iceServers as RTCIceServer[]}
+              peerOnline={signals.otherOnline}
+              channel={channel}
+            />
+          </div>
+        )}
         <SessionChat
           bubbles={bubbles}
           otherName={otherName}
