@@ -162,3 +162,23 @@ test("a refused camera is explained in plain words, and Try again joins the call
     await refusing.close();
   }
 });
+
+test("when one side's page reloads mid-call, the call comes back by itself", async ({ browser, request }) => {
+  const { sessionId, customer } = await acceptedVideoSession(request);
+  const customerPage = await openBrowser(browser);
+  const mechanicPage = await openBrowser(browser);
+  await openSession(customerPage, customer, sessionId);
+  await openSession(mechanicPage, demo.mechanic, sessionId);
+  await expectConnected(customerPage);
+  await expectConnected(mechanicPage);
+
+  for (const [reloading, staying] of [
+    [mechanicPage, customerPage],
+    [customerPage, mechanicPage],
+  ] as const) {
+    await reloading.reload();
+    await expect(call(reloading)).toBeVisible();
+    await expectConnected(reloading);
+    await expectConnected(staying);
+  }
+});
