@@ -11,6 +11,8 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 type Description = { type: "offer" | "answer"; sdp: string };
 
 const everyConnection = new Map<string, FakeConnection>();
+/** While set, no candidate pair gets through: negotiated connections stay "connecting". */
+const network = { blocked: false };
 let nextId = 0;
 
 class FakeConnection {
@@ -155,7 +157,7 @@ class FakeConnection {
     this.stableRemote = this.remoteDescription;
     if (this.connectionState !== "connected") this.setConnectionState("connecting");
     const other = everyConnection.get(sender(this.stableRemote) ?? "");
-    if (other && other.signalingState === "stable" && sender(other.stableRemote) === this.id) {
+    if (!network.blocked && other && other.signalingState === "stable" && sender(other.stableRemote) === this.id) {
       for (const end of [this, other]) {
         if (end.connectionState !== "connected") {
           end.setConnectionState("connected");
@@ -241,6 +243,7 @@ const peers: CallPeer[] = [];
 afterEach(() => {
   for (const peer of peers.splice(0)) peer.close();
   everyConnection.clear();
+  network.blocked = false;
 });
 
 function side(wire: Wire, who: "customer" | "mechanic"): Side {
@@ -265,6 +268,7 @@ function side(wire: Wire, who: "customer" | "mechanic"): Side {
     },
     offerRetryMs: 40,
     failedRetryMs: 20,
+    stalledMs: 80,
   });
   peers.push(peer);
   return { peer, states, remote, ended, connections };
@@ -555,6 +559,26 @@ describe("a call between the customer and the mechanic", () => {
     customer.connections[0]!.setConnectionState("failed");
     await vi.waitFor(() => expect(customer.connections.length).toBe(2));
     await expectConnected(customer, mechanic);
+  });
+
+  it("restarts ICE when a connection both sides agreed on does not get through", async () => {
+    const wire = new Wire();
+    network.blocked = true;
+    const customer = side(wire, "customer");
+    const mechanic = side(wire, "mechanic");
+    for (const s of [customer, mechanic]) {
+      s.peer.start(camera);
+      s.peer.setPeerOnline(true);
+    }
+    await vi.waitFor(() => {
+      for (const s of [customer, mechanic]) expect(s.states.at(-1)).toBe("connecting");
+    });
+    const offers = wire.sent.filter((s) => s.rtc.type === "offer").length;
+    network.blocked = false;
+    await expectConnected(customer, mechanic);
+    // The same connections, with fresh candidates: a restart, not a new call.
+    expect(wire.sent.filter((s) => s.rtc.type === "offer").length).toBeGreaterThan(offers);
+    expect([customer.connections.length, mechanic.connections.length]).toEqual([1, 1]);
   });
 
   it("closing stops listening and closes the connection", async () => {

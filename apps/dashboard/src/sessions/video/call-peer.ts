@@ -33,6 +33,8 @@ export interface CallPeerOptions {
   offerRetryMs?: number;
   /** How long a failed connection is left before a fresh one is negotiated. */
   failedRetryMs?: number;
+  /** How long a negotiated connection may stay new, connecting or disconnected before ICE is restarted. */
+  stalledMs?: number;
 }
 
 type Ended = "no" | "here" | "there";
@@ -57,6 +59,9 @@ export class CallPeer {
   /** Offers made again without an answer: each waits twice as long, up to 4 times the first wait. */
   private unanswered = 0;
   private failedRetry: ReturnType<typeof setTimeout> | undefined;
+  private stallWatch: ReturnType<typeof setInterval> | undefined;
+  /** When the current connection's state last changed. */
+  private stateSince = 0;
   private readonly stopListening: () => void;
   private closed = false;
 
@@ -196,6 +201,7 @@ export class CallPeer {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
+      this.stateSince = Date.now();
       this.options.events.connectionState(pc.connectionState);
       clearTimeout(this.failedRetry);
       if (pc.connectionState === "failed") {
@@ -205,7 +211,26 @@ export class CallPeer {
       }
     };
     this.options.events.connectionState(pc.connectionState);
+    this.stateSince = Date.now();
+    this.watchForStall(pc);
     for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
+  }
+
+  /**
+   * Candidates are best-effort too: a connection both sides agreed on that never gets (or stays)
+   * through is given fresh candidates by an ICE restart (perfect negotiation sorts out who offers).
+   */
+  private watchForStall(pc: RTCPeerConnection): void {
+    const stalledMs = this.options.stalledMs ?? 10_000;
+    this.stallWatch = setInterval(() => {
+      if (pc !== this.pc || !this.peerOnline || this.ended !== "no") return;
+      const unconnected = ["new", "connecting", "disconnected"].includes(pc.connectionState);
+      const agreed = pc.signalingState === "stable" && pc.remoteDescription !== null;
+      if (unconnected && agreed && Date.now() - this.stateSince >= stalledMs) {
+        this.stateSince = Date.now();
+        pc.restartIce();
+      }
+    }, stalledMs / 4);
   }
 
   private offer(): void {
@@ -233,6 +258,7 @@ export class CallPeer {
   private dropConnection(): void {
     clearTimeout(this.offerRetry);
     clearTimeout(this.failedRetry);
+    clearInterval(this.stallWatch);
     const pc = this.pc;
     if (!pc) return;
     this.pc = null;
