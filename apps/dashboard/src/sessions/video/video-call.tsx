@@ -2,11 +2,13 @@
 // participant's picture, mute / camera / hang-up. The session page gives the signalling channel
 // (sessions.signal rtc / sessions.onSignals rtc from the other side) and the other side's presence.
 import { useEffect, useRef, useState } from "react";
-import { type CallChannel, CallPeer, type RtcSignal } from "./call-peer.ts";
+import { type CallChannel, CallPeer } from "./call-peer.ts";
 import { mediaErrorMessage, openCameraAndMicrophone } from "./media-errors.ts";
 import "./video-call.css";
 
-export type { CallChannel, RtcSignal };
+/** @public The call's signalling messages, for a page that carries them (the contract names it here). */
+export type { RtcSignal } from "./call-peer.ts";
+export type { CallChannel };
 
 export interface VideoCallProps {
   role: "customer" | "mechanic";
