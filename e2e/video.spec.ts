@@ -176,7 +176,10 @@ test("a refused camera is explained in plain words, and Try again joins the call
   }
 });
 
-test("when one side's page reloads mid-call, the call comes back by itself", async ({ browser, request }) => {
+test("when one side's page reloads mid-call, the call comes back by itself; a closed page is said so", async ({
+  browser,
+  request,
+}) => {
   const { sessionId, customer } = await acceptedVideoSession(request);
   const customerPage = await openBrowser(browser);
   const mechanicPage = await openBrowser(browser);
@@ -194,4 +197,10 @@ test("when one side's page reloads mid-call, the call comes back by itself", asy
     await expectConnected(reloading);
     await expectConnected(staying);
   }
+
+  // The mechanic closes the page without hanging up: the customer is told where the call stands.
+  await mechanicPage.close();
+  await expect(
+    customerPage.getByText("The mechanic has left the session page; the call picks up when they're back."),
+  ).toBeVisible({ timeout: 30_000 });
 });

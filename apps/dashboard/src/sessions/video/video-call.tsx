@@ -195,9 +195,11 @@ function callStatus(
     case "connecting":
       return `Connecting to the ${other}…`;
     case "disconnected":
-      return `The connection to the ${other} dropped; reconnecting…`;
     case "failed":
-      return `The connection to the ${other} failed; trying again…`;
+      // Reconnecting is only worth saying while they are there to reconnect to.
+      return peerOnline
+        ? `The connection to the ${other} dropped; reconnecting…`
+        : `The ${other} has left the session page; the call picks up when they're back.`;
     default:
       return peerOnline ? `Calling the ${other}…` : `Waiting for the ${other} to open the session…`;
   }
