@@ -59,6 +59,10 @@ export default defineConfig({
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // Video calls: a fake camera and microphone (a test pattern and a tone), and the
+            // permission prompt answered yes, so two contexts can call each other on loopback.
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
           ],
         },
       },

@@ -197,7 +197,7 @@ test("a customer in no organization is not offered Agents, and is told how to ge
 
   const navigation = page.getByRole("navigation", { name: "Products" });
   await expect(navigation.getByRole("link", { name: "Requests" })).toBeVisible();
-  await expect(navigation.getByRole("link")).toHaveText(["Requests", "Onboarding", "Coaching"]);
+  await expect(navigation.getByRole("link")).toHaveText(["Requests", "Sessions", "Onboarding", "Coaching"]);
   await expect(page.getByRole("region", { name: "Your organizations" })).toHaveCount(0);
 
   // Opened anyway (an old bookmark): the next steps, not a dead end.

@@ -57,7 +57,7 @@ test("a malformed id in any product's address shows that product's not-found vie
   const itemQueries: string[] = [];
   page.on("request", (request) => {
     const url = request.url();
-    if (/\/trpc\/.*(requests\.get|onboarding\.get|agents\.get|organizations\.invitation)/.test(url)) {
+    if (/\/trpc\/.*(requests\.get|sessions\.get|onboarding\.get|agents\.get|organizations\.invitation)/.test(url)) {
       itemQueries.push(url);
     }
   });
@@ -67,6 +67,12 @@ test("a malformed id in any product's address shows that product's not-found vie
       heading: "Request",
       message: "We couldn't find that request.",
       section: "Requests",
+    },
+    {
+      address: "/sessions/not-a-session",
+      heading: "Session",
+      message: "We couldn't find that session.",
+      section: "Sessions",
     },
     {
       address: "/onboarding/123",

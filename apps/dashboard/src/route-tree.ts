@@ -16,6 +16,8 @@ import { settingsRoute } from "./organizations/settings.route.tsx";
 import { signInRoute, signUpRoute } from "./pages/auth.routes.tsx";
 import { requestRoute } from "./requests/request.route.tsx";
 import { requestsRoute } from "./requests/requests.route.tsx";
+import { sessionRoute } from "./sessions/session.route.tsx";
+import { sessionsRoute } from "./sessions/sessions.route.tsx";
 import { rootRoute } from "./shell/root.route.tsx";
 import { indexRoute, signedInRoute } from "./shell/signed-in.route.tsx";
 
@@ -26,6 +28,8 @@ export const routeTree = rootRoute.addChildren([
   signedInRoute.addChildren([
     requestsRoute,
     requestRoute,
+    sessionsRoute,
+    sessionRoute,
     onboardingRoute,
     onboardingSessionRoute,
     agentsRoute,

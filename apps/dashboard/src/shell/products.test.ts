@@ -8,10 +8,10 @@ const names = (
 
 describe("the products a signed-in person is offered", () => {
   it("leaves Agents out for someone in no organization (its procedures are all orgProcedure)", () => {
-    expect(names([])).toEqual(["Requests", "Onboarding", "Coaching"]);
+    expect(names([])).toEqual(["Requests", "Sessions", "Onboarding", "Coaching"]);
   });
 
-  it.each(["owner", "admin", "member"] as const)("offers all four, in order, to an organization's %s", (role) => {
-    expect(names([{ ...member, role }])).toEqual(["Requests", "Onboarding", "Agents", "Coaching"]);
+  it.each(["owner", "admin", "member"] as const)("offers all five, in order, to an organization's %s", (role) => {
+    expect(names([{ ...member, role }])).toEqual(["Requests", "Sessions", "Onboarding", "Agents", "Coaching"]);
   });
 });

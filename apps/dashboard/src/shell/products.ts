@@ -1,8 +1,8 @@
-// The four products, in navigation order, and which of them the signed-in person can use.
+// The products, in navigation order, and which of them the signed-in person can use.
 import type { RouterOutputs } from "@switchboard/api";
 
 /** Each product's own page: a route in the route tree, so a link to it is checked when typed. */
-type ProductPath = "/requests" | "/onboarding" | "/agents" | "/coaching";
+type ProductPath = "/requests" | "/sessions" | "/onboarding" | "/agents" | "/coaching";
 
 export interface Product {
   path: ProductPath;
@@ -13,6 +13,10 @@ const products: readonly Product[] = [
   {
     path: "/requests",
     name: "Requests",
+  },
+  {
+    path: "/sessions",
+    name: "Sessions",
   },
   {
     path: "/onboarding",
@@ -38,6 +42,8 @@ type Me = RouterOutputs["auth"]["me"];
  * call (the routers' procedure builders), so the navigation never offers a dead end:
  * - Requests: asking for a mechanic and following one's requests is `authedProcedure` (anyone
  *   signed in); the board is `mechanicProcedure`, and the page picks the view by role.
+ * - Sessions: `sessions.mine` is `authedProcedure` — a customer's sessions with their mechanics,
+ *   a mechanic's with their customers (the page picks the heading by role).
  * - Onboarding: `authedProcedure` — anyone may set up a business.
  * - Agents: every procedure is `orgProcedure` — members of an organization only. Someone with
  *   none who opens /agents is offered the next step there (set up a business, or be invited).
