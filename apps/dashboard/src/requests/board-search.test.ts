@@ -11,7 +11,10 @@ describe("the board's filters in the address", () => {
       sessionType: ["video"],
     });
     // Not values a typed link could make, but what a hand-edited address holds.
-    expect(read({ urgency: "high,bogus", sessionType: ["phone"] })).toEqual({ urgency: ["high"], sessionType: undefined });
+    expect(read({ urgency: "high,bogus", sessionType: ["phone"] })).toEqual({
+      urgency: ["high"],
+      sessionType: undefined,
+    });
     expect(read({})).toEqual({ urgency: undefined, sessionType: undefined });
   });
 

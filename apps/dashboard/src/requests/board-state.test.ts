@@ -79,9 +79,7 @@ describe("the board's pages with live events folded in", () => {
     expect(data).toBe(pages);
     data = foldBoardChange(data, { kind: "created", card: video }, filters);
     expect(ids(visibleCards(data, emptyBoardMarks))).toEqual(["v", "0", "a", "b"]);
-    expect(markBoardChange(emptyBoardMarks, { kind: "created", card: chat }, new Set(), filters)).toBe(
-      emptyBoardMarks,
-    );
+    expect(markBoardChange(emptyBoardMarks, { kind: "created", card: chat }, new Set(), filters)).toBe(emptyBoardMarks);
   });
 
   it("keeps a card that sorts after the last one read for Load more, while there are more pages", () => {

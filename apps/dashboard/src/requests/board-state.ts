@@ -44,7 +44,11 @@ export function matchesFilters(card: BoardCard, filters: BoardFilters): boolean 
  * Folds one event into the pages: a new card (or one back as unattended) goes on the first page
  * when the filters list it; a removal leaves every page.
  */
-export function foldBoardChange<C>(data: BoardPages<C>, change: BoardChange, filters: BoardFilters = {}): BoardPages<C> {
+export function foldBoardChange<C>(
+  data: BoardPages<C>,
+  change: BoardChange,
+  filters: BoardFilters = {},
+): BoardPages<C> {
   if (change.kind === "created") {
     const { card } = change;
     if (!matchesFilters(card, filters)) return data;

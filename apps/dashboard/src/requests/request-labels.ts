@@ -46,3 +46,11 @@ export function statusSummary(status: RequestStatus, mechanicName: string | null
       return "Back on the board — the mechanic didn't join in time";
   }
 }
+
+/** A mechanic's standing: "4.5 ★ from 12 ratings", or "No ratings yet" before the first. */
+export function ratingSummary(average: number | null, count: number): string {
+  if (average === null || count === 0) return "No ratings yet";
+  // One decimal, as the rating is read (a whole number stays whole: "5 ★").
+  const shown = Number(average.toFixed(1)).toString();
+  return `${shown} ★ from ${count === 1 ? "1 rating" : `${count} ratings`}`;
+}

@@ -1,8 +1,8 @@
 // The Requests product at /requests: customers ask for a mechanic and see their requests;
-// mechanics get the live board of open requests (and their profile).
+// mechanics get the live board of open requests (their profile is its own page, /profile).
+import { Link } from "@tanstack/react-router";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { IntakeForm } from "./intake-form.tsx";
-import { MechanicProfileSection } from "./mechanic-profile-form.tsx";
 import { RecentRequests } from "./recent-requests.tsx";
 import { RequestBoard } from "./request-board.tsx";
 import "./requests.css";
@@ -16,9 +16,11 @@ export function RequestsPage({ viewer }: { viewer: RequestsViewer }) {
       <h1 id="page-heading">Requests</h1>
       {viewer === "mechanic" ? (
         <>
-          <p className="lead">Customers who need a mechanic right now. Accept a request to start their session.</p>
+          <p className="lead">
+            Customers who need a mechanic right now. Accept a request to start their session. Customers see the name on{" "}
+            <Link to="/profile">your profile</Link>.
+          </p>
           <RequestBoard />
-          <MechanicProfileSection />
         </>
       ) : (
         <>
