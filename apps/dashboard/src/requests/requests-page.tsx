@@ -3,8 +3,9 @@
 import { Link } from "@tanstack/react-router";
 import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { IntakeForm } from "./intake-form.tsx";
-import { RecentRequests } from "./recent-requests.tsx";
+import { RecentRequests, useRecentRequests } from "./recent-requests.tsx";
 import { RequestBoard } from "./request-board.tsx";
+import { isOpenRequest } from "./request-labels.ts";
 import "./requests.css";
 
 export type RequestsViewer = "customer" | "mechanic";
@@ -23,17 +24,24 @@ export function RequestsPage({ viewer }: { viewer: RequestsViewer }) {
           <RequestBoard />
         </>
       ) : (
-        <>
-          <p className="lead">
-            Tell us about your vehicle and what's wrong, and the first free mechanic will pick it up.
-          </p>
-          <section aria-labelledby="intake-heading" className="panel">
-            <h2 id="intake-heading">Ask for a mechanic</h2>
-            <IntakeForm />
-          </section>
-          <RecentRequests />
-        </>
+        <CustomerRequests />
       )}
     </section>
+  );
+}
+
+function CustomerRequests() {
+  const mine = useRecentRequests();
+  // Still waiting for a mechanic (pending, or back on the board): a new intake replaces it.
+  const waiting = mine.data?.find((request) => isOpenRequest(request.status)) ?? null;
+  return (
+    <>
+      <p className="lead">Tell us about your vehicle and what's wrong, and the first free mechanic will pick it up.</p>
+      <section aria-labelledby="intake-heading" className="panel">
+        <h2 id="intake-heading">Ask for a mechanic</h2>
+        <IntakeForm waiting={waiting} />
+      </section>
+      <RecentRequests mine={mine} />
+    </>
   );
 }
