@@ -51,7 +51,8 @@ export function RequestBoard() {
 
 function countText(count: number, filtered: boolean): string {
   const requests = count === 1 ? "1 open request" : `${count} open requests`;
-  return filtered ? `${requests} match these filters` : requests;
+  if (!filtered) return requests;
+  return `${requests} ${count === 1 ? "matches" : "match"} these filters`;
 }
 
 /** "12 open requests": the whole board with these filters, every page together. */
