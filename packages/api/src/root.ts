@@ -4,6 +4,7 @@ import { coachingRouter } from "./coaching/router.ts";
 import { onboardingRouter } from "./onboarding/router.ts";
 import { organizationsRouter } from "./organizations/router.ts";
 import { requestsRouter } from "./requests/router.ts";
+import { sessionsRouter } from "./sessions/router.ts";
 import { systemRouter } from "./system-router.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -11,6 +12,7 @@ import { createCallerFactory, router } from "./trpc.ts";
 export const appRouter = router({
   auth: authRouter,
   requests: requestsRouter,
+  sessions: sessionsRouter,
   onboarding: onboardingRouter,
   organizations: organizationsRouter,
   agents: agentsRouter,

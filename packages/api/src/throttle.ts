@@ -30,6 +30,9 @@ const bucketLimits = {
   // from opening hundreds of sessions to get around it.
   agentSessionsClient: { points: 30, seconds: 10 * 60 },
   agentMessagesClient: { points: 120, seconds: 60 },
+  // Service sessions' chat, per participant of a session: a person types well under one message
+  // a second; 150 a minute (2.5/s sustained, bursts of as many) stops a flood and never a chat.
+  sessionMessagesParticipant: { points: 150, seconds: 60 },
 } as const satisfies Record<string, { points: number; seconds: number }>;
 
 export type ThrottleBucket = keyof typeof bucketLimits;
@@ -46,6 +49,7 @@ const waitingMessage: Record<ThrottleBucket, string> = {
   signUpClient: "Too many new accounts from your network.",
   agentSessionsClient: "Too many chats started from your network.",
   agentMessagesClient: "Too many messages from your network.",
+  sessionMessagesParticipant: "You're sending messages too quickly.",
 };
 
 function inWords(seconds: number): string {
