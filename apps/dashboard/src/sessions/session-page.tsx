@@ -180,7 +180,7 @@ function SessionRoom({ view }: { view: SessionView }) {
             <h2>Video call</h2>
             <VideoCall
               role={viewerRole}
-              iceServers={view.iceServers as RTCIceServer[]}
+              iceServers={view.iceServers}
               peerOnline={signals.otherOnline}
               channel={channel}
             />
