@@ -161,6 +161,25 @@ export const everyPage: readonly PageState[] = [
     },
   },
   {
+    name: "requests: the mechanics' board, filtered",
+    open: async (page) => {
+      await signIn(page, accounts.mechanic);
+      await page.goto('/requests?urgency=["high","emergency"]&sessionType=["chat"]');
+      await heading(page, "Open requests", 2);
+      await expect(page.getByRole("checkbox", { name: "High" })).toBeChecked();
+      await expect(page.locator(".board-count")).toHaveText(/match(es)? these filters$/);
+    },
+  },
+  {
+    name: "requests: a mechanic's profile",
+    open: async (page) => {
+      await signIn(page, accounts.mechanic);
+      await page.goto("/profile");
+      await heading(page, "Your profile");
+      await expect(page.getByLabel("Display name")).toBeVisible();
+    },
+  },
+  {
     name: "sessions: a mechanic's session with messages",
     open: async (page, browser) => {
       await openSessionAsMechanic(page, browser);

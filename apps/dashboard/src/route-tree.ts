@@ -14,6 +14,7 @@ import { invitationRoute } from "./organizations/invitation.route.tsx";
 import { membersRoute } from "./organizations/members.route.tsx";
 import { settingsRoute } from "./organizations/settings.route.tsx";
 import { signInRoute, signUpRoute } from "./pages/auth.routes.tsx";
+import { profileRoute } from "./requests/profile.route.tsx";
 import { requestRoute } from "./requests/request.route.tsx";
 import { requestsRoute } from "./requests/requests.route.tsx";
 import { sessionRoute } from "./sessions/session.route.tsx";
@@ -28,6 +29,7 @@ export const routeTree = rootRoute.addChildren([
   signedInRoute.addChildren([
     requestsRoute,
     requestRoute,
+    profileRoute,
     sessionsRoute,
     sessionRoute,
     onboardingRoute,

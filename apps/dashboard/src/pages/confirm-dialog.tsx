@@ -10,13 +10,22 @@
 // here is a plain element styled from confirm-dialog.css, and AlertDialog already ignores
 // clicks outside it.
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { type ReactElement, type ReactNode, useState } from "react";
+import { type ReactElement, type ReactNode, type RefObject, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import "./confirm-dialog.css";
 
 export interface ConfirmDialogProps {
-  /** The button that opens the dialog (rendered as is; Radix adds the dialog's aria attributes). */
-  trigger: ReactElement;
+  /**
+   * The button that opens the dialog (rendered as is; Radix adds the dialog's aria attributes).
+   * Without one, the page opens it (`open`, `onOpenChange`): a question that comes up on its
+   * own, such as a form that finds on sending that it needs confirming.
+   */
+  trigger?: ReactElement;
+  /** Open or closed, when the page decides (with `onOpenChange`); otherwise the trigger does. */
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+  /** Without a trigger: where focus goes back to when the dialog closes (a trigger gets it back itself). */
+  returnFocus?: RefObject<HTMLElement | null>;
   title: string;
   description: ReactNode;
   /** The destructive answer, said as what it does: "Revoke key", "Remove", "Cancel request". */
@@ -40,10 +49,24 @@ export function ConfirmDialog({
   cancelLabel = "Keep it",
   onConfirm,
   errorMessage = (error) => readAppError(error).message,
+  open: controlledOpen,
+  onOpenChange,
+  returnFocus,
 }: ConfirmDialogProps) {
-  const [open, setOpen] = useState(false);
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = controlledOpen ?? ownOpen;
+  const setOpen = (next: boolean) => {
+    setOwnOpen(next);
+    onOpenChange?.(next);
+  };
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Opened by the page: the last time's error is not this time's.
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    if (open) setError(null);
+  }
 
   const changeOpen = (next: boolean) => {
     // Escape while the action runs would hide its outcome: the dialog waits for it.
@@ -67,10 +90,18 @@ export function ConfirmDialog({
 
   return (
     <AlertDialog.Root open={open} onOpenChange={changeOpen}>
-      <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger>
+      {trigger && <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger>}
       <AlertDialog.Portal>
         <div className="confirm-dialog-backdrop" aria-hidden="true" />
-        <AlertDialog.Content className="confirm-dialog" aria-busy={pending}>
+        <AlertDialog.Content
+          className="confirm-dialog"
+          aria-busy={pending}
+          onCloseAutoFocus={(event) => {
+            if (trigger || !returnFocus?.current) return;
+            event.preventDefault();
+            returnFocus.current.focus();
+          }}
+        >
           <AlertDialog.Title className="confirm-dialog-title">{title}</AlertDialog.Title>
           <AlertDialog.Description className="confirm-dialog-description">{description}</AlertDialog.Description>
           {error && (

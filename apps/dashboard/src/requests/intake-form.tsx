@@ -1,11 +1,17 @@
 // The customer's intake: what the vehicle is, what is wrong, and what kind of help they want.
 // The browser only checks that nothing is left empty; every other rule (years, lengths) is the
-// server's, whose plain-language field errors appear under the same fields.
-import { useNavigate } from "@tanstack/react-router";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+// server's, whose plain-language field errors appear under the same fields. A customer whose
+// request is still waiting for a mechanic is told before sending that this one replaces it, and
+// asked to confirm; so is one whose waiting request the page did not know of yet (the server's
+// REQUEST_PENDING_EXISTS). Only a confirmed intake is sent with replacePending.
+import type { RouterInputs } from "@switchboard/api";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { type AppErrorView, readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
+import { ConfirmDialog } from "../pages/confirm-dialog.tsx";
 import { FormError, optionsOf, RadioGroupField, SelectField, TextAreaField, TextField } from "../pages/form-fields.tsx";
+import type { RecentRequest } from "./recent-requests.tsx";
 import {
   type Plan,
   planLabels,
@@ -14,6 +20,10 @@ import {
   type Urgency,
   urgencyLabels,
 } from "./request-labels.ts";
+
+type IntakeInput = RouterInputs["requests"]["submit"];
+
+const WAITING_NOTE = "You already have a request waiting for a mechanic. Sending this one replaces it.";
 
 const requiredMessages = {
   "vehicle.make": "Enter the make of your vehicle.",
@@ -71,18 +81,36 @@ function missingFields(values: IntakeValues): Record<string, string[]> {
   return errors;
 }
 
-export function IntakeForm() {
+/** Whether a failure belongs under the fields (the form shows it) rather than in the dialog. */
+function isFieldFailure(error: unknown): boolean {
+  return Object.keys(readAppError(error).fieldErrors).some((field) => markedFields.has(field));
+}
+
+export function IntakeForm({ waiting }: { waiting: RecentRequest | null }) {
   const utils = trpc.useUtils();
   const navigate = useNavigate();
   const [clientErrors, setClientErrors] = useState<AppErrorView | null>(null);
+  /** The intake waiting for the customer's yes to replace their waiting request. */
+  const [confirming, setConfirming] = useState<IntakeInput | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const sendButton = useRef<HTMLButtonElement>(null);
+  const noteId = useId();
   const submit = trpc.requests.submit.useMutation({
     onSuccess: (result) => {
       void utils.requests.mine.invalidate();
       void navigate({ to: "/requests/$requestId", params: { requestId: result.requestId } });
     },
+    onError: (error, input) => {
+      // One is waiting after all (sent from another tab, or just now): ask, as if we had known.
+      if (readAppError(error).appCode === "REQUEST_PENDING_EXISTS") setConfirming({ ...input, replacePending: true });
+    },
   });
-  const errors = clientErrors ?? (submit.error ? readAppError(submit.error) : null);
+  // The dialog shows its own failures; a "one is waiting" answer is what the dialog asks about.
+  const submitError =
+    submit.error && !confirming && readAppError(submit.error).appCode !== "REQUEST_PENDING_EXISTS"
+      ? readAppError(submit.error)
+      : null;
+  const errors = clientErrors ?? submitError;
   const fieldErrors = errors?.fieldErrors ?? {};
   // The server's summary names fields by their path ("vehicle.year"); the marks under the
   // fields say it better, so the summary only points at them.
@@ -91,9 +119,9 @@ export function IntakeForm() {
 
   // After each failed attempt, put the cursor in the first field that needs attention.
   useEffect(() => {
-    if (!clientErrors && !submit.error) return;
+    if (!clientErrors && !submitError) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]:is(input, textarea, select)')?.focus();
-  }, [clientErrors, submit.error]);
+  }, [clientErrors, submitError]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -106,13 +134,29 @@ export function IntakeForm() {
       return;
     }
     setClientErrors(null);
-    submit.mutate({
+    const input: IntakeInput = {
       vehicle: { make: values.make, model: values.model, year: Number(values.year) },
       concern: values.concern,
       urgency: values.urgency,
       sessionType: values.sessionType,
       plan: values.plan,
-    });
+    };
+    if (waiting) {
+      submit.reset();
+      setConfirming({ ...input, replacePending: true });
+      return;
+    }
+    submit.mutate(input);
+  };
+
+  // Confirmed: sent to replace. A field the server refuses is shown under it (the dialog closes);
+  // anything else stays in the dialog, which can be tried again.
+  const replace = async (input: IntakeInput) => {
+    try {
+      await submit.mutateAsync(input);
+    } catch (error) {
+      if (!isFieldFailure(error)) throw error;
+    }
   };
 
   return (
@@ -160,9 +204,39 @@ export function IntakeForm() {
         options={optionsOf(planLabels)}
         errors={fieldErrors.plan}
       />
-      <button type="submit" disabled={submit.isPending}>
+      {waiting && (
+        <p className="replace-note" id={noteId}>
+          {WAITING_NOTE}{" "}
+          <Link to="/requests/$requestId" params={{ requestId: waiting.requestId }}>
+            See your waiting request
+          </Link>
+        </p>
+      )}
+      <button
+        ref={sendButton}
+        type="submit"
+        disabled={submit.isPending}
+        aria-describedby={waiting ? noteId : undefined}
+      >
         {submit.isPending ? "Sending your request…" : "Send request"}
       </button>
+      <ConfirmDialog
+        open={confirming !== null}
+        onOpenChange={(open) => {
+          if (!open) setConfirming(null);
+        }}
+        returnFocus={sendButton}
+        title="Replace your waiting request?"
+        description={
+          waiting
+            ? `${WAITING_NOTE} Mechanics stop seeing your ${waiting.vehicle} request.`
+            : `${WAITING_NOTE} Mechanics stop seeing the older one.`
+        }
+        confirmLabel="Send and replace it"
+        pendingLabel="Sending your request…"
+        cancelLabel="Keep the waiting one"
+        onConfirm={() => (confirming ? replace(confirming) : Promise.resolve())}
+      />
     </form>
   );
 }

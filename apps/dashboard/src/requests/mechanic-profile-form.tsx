@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { FormError, SelectField, TextField } from "../pages/form-fields.tsx";
+import { ratingSummary } from "./request-labels.ts";
 
 type MechanicProfile = RouterOutputs["requests"]["mechanicProfile"];
 type Availability = MechanicProfile["availability"];
@@ -37,7 +38,13 @@ export function MechanicProfileSection() {
     <section aria-labelledby="profile-heading" className="panel">
       <h2 id="profile-heading">Your mechanic profile</h2>
       {profile.data ? (
-        <MechanicProfileForm profile={profile.data} />
+        <>
+          <section aria-labelledby="ratings-heading" className="profile-ratings">
+            <h3 id="ratings-heading">Your rating</h3>
+            <p className="rating-summary">{ratingSummary(profile.data.ratingAverage, profile.data.ratingCount)}</p>
+          </section>
+          <MechanicProfileForm profile={profile.data} />
+        </>
       ) : profile.error ? (
         <p className="form-error">{readAppError(profile.error).message}</p>
       ) : (

@@ -6,8 +6,13 @@ import { useLiveQuery } from "../api/use-live-query.ts";
 import { PersonalList } from "../pages/personal-list.tsx";
 import { formatTime, statusSummary } from "./request-labels.ts";
 
-/** The customer's recent requests, newest first, live (`requests.onMine`). */
-function useRecentRequests() {
+export type RecentRequest = NonNullable<ReturnType<typeof useRecentRequests>["data"]>[number];
+
+/**
+ * The customer's recent requests, newest first, live (`requests.onMine`): read once on the page
+ * for both the list and the intake form (which needs to know whether one is still waiting).
+ */
+export function useRecentRequests() {
   const query = trpc.requests.mine.useQuery();
   useLiveQuery({
     query,
@@ -25,8 +30,7 @@ function useRecentRequests() {
 }
 
 /** The customer's recent requests, each linking to its own page. */
-export function RecentRequests() {
-  const mine = useRecentRequests();
+export function RecentRequests({ mine }: { mine: ReturnType<typeof useRecentRequests> }) {
   return (
     <PersonalList
       id="recent-requests-heading"
@@ -35,14 +39,14 @@ export function RecentRequests() {
       loading="Loading your requests…"
       empty="You haven't asked for a mechanic yet."
       keyOf={(request) => request.requestId}
-      statusOf={(request) => request.status}
+      statusOf={(request) => (request.replaced ? "replaced" : request.status)}
     >
       {(request) => (
         <>
           <Link to="/requests/$requestId" params={{ requestId: request.requestId }}>
             {request.vehicle}
           </Link>
-          <span className="request-status">{statusSummary(request.status, request.mechanicName)}</span>
+          <span className="request-status">{statusSummary(request)}</span>
           <time dateTime={request.createdAt.toISOString()}>{formatTime(request.createdAt)}</time>
         </>
       )}

@@ -1,8 +1,10 @@
 // The mechanics' live board, paged with useInfiniteQuery. The first page is read with the event
 // id it is current to; useLiveQuery follows the board from that id (so nothing that happens in
 // between is missed, and on a reconnect wsLink resumes from the last event it received) and folds
-// each event into the pages (board-state.ts).
-import { useNavigate } from "@tanstack/react-router";
+// each event into the pages (board-state.ts). The filters are the address's search: changing one
+// reads the board afresh (the list below is keyed by them, so it follows from its own read),
+// and the count beside the heading is read again on every board event.
+import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { getQueryKey } from "@trpc/react-query";
 import { useId, useMemo, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
@@ -11,8 +13,10 @@ import { useLiveQuery } from "../api/use-live-query.ts";
 import { FormError } from "../pages/form-fields.tsx";
 import { LiveUpdatesAlert } from "../pages/live-updates-alert.tsx";
 import { useOutageAwareProblem } from "../session/use-connection.ts";
+import { type BoardSearch, boardFiltersOf, boardSessionTypes, boardUrgencies, toggled } from "./board-search.ts";
 import {
   type BoardCard,
+  type BoardFilters,
   type BoardMarks,
   emptyBoardMarks,
   foldBoardChange,
@@ -28,11 +32,94 @@ const PAGE_SIZE = 20;
 /** Accepting failed because the request is no longer on offer: its card goes. */
 const noLongerOpen = new Set(["REQUEST_ALREADY_ACCEPTED", "REQUEST_NOT_PENDING", "NOT_FOUND"]);
 
-/** The board's input; useInfiniteQuery adds the cursor (and a `direction`, which the board's input allows). */
-const boardInput = { limit: PAGE_SIZE };
+const requestsRoute = getRouteApi("/signed-in/requests");
 
 export function RequestBoard() {
+  const search = requestsRoute.useSearch();
+  const filters = useMemo(() => boardFiltersOf(search), [search]);
+  return (
+    <section aria-labelledby="open-requests-heading" className="board">
+      <div className="board-header">
+        <h2 id="open-requests-heading">Open requests</h2>
+        <BoardCount filters={filters} />
+      </div>
+      <BoardFilterControls search={search} />
+      <BoardList key={JSON.stringify(filters)} filters={filters} />
+    </section>
+  );
+}
+
+function countText(count: number, filtered: boolean): string {
+  const requests = count === 1 ? "1 open request" : `${count} open requests`;
+  if (!filtered) return requests;
+  return `${requests} ${count === 1 ? "matches" : "match"} these filters`;
+}
+
+/** "12 open requests": the whole board with these filters, every page together. */
+function BoardCount({ filters }: { filters: BoardFilters }) {
+  const count = trpc.requests.boardCount.useQuery(filters, { placeholderData: (previous) => previous });
+  const filtered = Boolean(filters.urgency || filters.sessionType);
+  return (
+    <p className="board-count" aria-live="polite" aria-atomic="true">
+      {count.data ? countText(count.data.count, filtered) : ""}
+    </p>
+  );
+}
+
+/** Urgency and session type, as checkboxes: none ticked is every request. */
+function BoardFilterControls({ search }: { search: BoardSearch }) {
+  const navigate = useNavigate({ from: "/requests" });
+  const set = (next: Partial<BoardSearch>) =>
+    void navigate({ search: (previous) => ({ ...previous, ...next }), replace: true });
+  return (
+    <div className="board-filters">
+      <fieldset className="choice-group">
+        <legend>Urgency</legend>
+        <div className="choices">
+          {boardUrgencies.map((urgency) => (
+            <label key={urgency} className="choice">
+              <input
+                type="checkbox"
+                checked={search.urgency?.includes(urgency) ?? false}
+                onChange={(event) =>
+                  set({ urgency: toggled(boardUrgencies, search.urgency, urgency, event.target.checked) })
+                }
+              />
+              <span>{urgencyLabels[urgency]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="choice-group">
+        <legend>Session type</legend>
+        <div className="choices">
+          {boardSessionTypes.map((type) => (
+            <label key={type} className="choice">
+              <input
+                type="checkbox"
+                checked={search.sessionType?.includes(type) ?? false}
+                onChange={(event) =>
+                  set({ sessionType: toggled(boardSessionTypes, search.sessionType, type, event.target.checked) })
+                }
+              />
+              <span>{sessionTypeLabels[type]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {(search.urgency || search.sessionType) && (
+        <button type="button" className="secondary" onClick={() => set({ urgency: undefined, sessionType: undefined })}>
+          Show every request
+        </button>
+      )}
+    </div>
+  );
+}
+
+function BoardList({ filters }: { filters: BoardFilters }) {
   const utils = trpc.useUtils();
+  // The board's input; useInfiniteQuery adds the cursor (and a `direction`, which the board's input allows).
+  const boardInput = useMemo(() => ({ limit: PAGE_SIZE, ...filters }), [filters]);
   const board = trpc.requests.board.useInfiniteQuery(boardInput, {
     getNextPageParam: (page) => page.nextCursor,
   });
@@ -49,23 +136,26 @@ export function RequestBoard() {
     lastEventIdOf: (data) => data.pages[0]?.lastEventId ?? "",
     subscription: trpc.requests.onBoard,
     subscriptionInput: (lastEventId) => ({ lastEventId }),
-    fold: foldBoardChange,
+    fold: (data, change) => foldBoardChange(data, change, filters),
     // Marked against the ids on the board when the event came, before it is folded in.
     onEvent: (change) => {
       const shown = shownIds.current;
-      setMarks((current) => markBoardChange(current, change, shown));
+      setMarks((current) => markBoardChange(current, change, shown, filters));
+      void utils.requests.boardCount.invalidate();
     },
   });
 
   const navigate = useNavigate();
   const accept = trpc.requests.accept.useMutation({
     onMutate: () => setAcceptProblem(null),
-    onSuccess: (result) => void navigate({ to: "/requests/$requestId", params: { requestId: result.requestId } }),
+    // The hand-over: the accepting mechanic goes straight to the session.
+    onSuccess: (result) => void navigate({ to: "/sessions/$sessionId", params: { sessionId: result.sessionId } }),
     onError: (error, { requestId }) => {
       const { appCode, message } = readAppError(error);
       if (appCode && noLongerOpen.has(appCode)) {
         setMarks((current) => markGone(current, requestId));
         utils.requests.board.setInfiniteData(boardInput, (data) => data && removeCardFromPages(data, requestId));
+        void utils.requests.boardCount.invalidate();
       }
       setAcceptProblem(message, error);
     },
@@ -73,20 +163,24 @@ export function RequestBoard() {
 
   const loadError = board.error ? readAppError(board.error).message : null;
   const pages = board.data?.pages;
+  // Announced only when it is on the board as loaded (a card that sorts later comes with "Load more").
+  const announced = marks.latest && shownIds.current.has(marks.latest.requestId) ? marks.latest : null;
+  const filtered = Boolean(filters.urgency || filters.sessionType);
 
   return (
-    <section aria-labelledby="open-requests-heading" className="board">
-      <div className="board-header">
-        <h2 id="open-requests-heading">Open requests</h2>
-        <p className="board-announcement" aria-live="polite">
-          {marks.latest ? `New request: ${vehicleName(marks.latest.vehicle)}` : ""}
-        </p>
-      </div>
+    <>
+      <p className="board-announcement" aria-live="polite">
+        {announced ? `New request: ${vehicleName(announced.vehicle)}` : ""}
+      </p>
       <FormError message={acceptProblem} />
       <LiveUpdatesAlert problem={liveProblem} />
       {!pages && !loadError && <p className="loading">Loading open requests…</p>}
       {!pages && loadError && <p className="form-error">{loadError}</p>}
-      {pages && cards.length === 0 && <p className="empty-state">No open requests right now.</p>}
+      {pages && cards.length === 0 && (
+        <p className="empty-state">
+          {filtered ? "No open requests match these filters right now." : "No open requests right now."}
+        </p>
+      )}
       {cards.length > 0 && (
         <ul className="request-cards" aria-labelledby="open-requests-heading">
           {cards.map((card) => (
@@ -95,7 +189,7 @@ export function RequestBoard() {
               card={card}
               isNew={marks.fresh.has(card.requestId)}
               accepting={accept.isPending && accept.variables?.requestId === card.requestId}
-              disabled={accept.isPending}
+              disabled={accept.isPending || accept.isSuccess}
               onAccept={() => accept.mutate({ requestId: card.requestId })}
             />
           ))}
@@ -112,7 +206,7 @@ export function RequestBoard() {
           {board.isFetchingNextPage ? "Loading more…" : "Load more"}
         </button>
       )}
-    </section>
+    </>
   );
 }
 
@@ -127,7 +221,12 @@ interface BoardCardItemProps {
 function BoardCardItem({ card, isNew, accepting, disabled, onAccept }: BoardCardItemProps) {
   const titleId = useId();
   return (
-    <li className="request-card" data-new={isNew || undefined} aria-labelledby={titleId}>
+    <li
+      className="request-card"
+      data-new={isNew || undefined}
+      data-unattended={card.unattended || undefined}
+      aria-labelledby={titleId}
+    >
       <div className="request-card-header">
         <h3 id={titleId}>{vehicleName(card.vehicle)}</h3>
         {isNew && <span className="badge badge-new">New</span>}
@@ -135,6 +234,7 @@ function BoardCardItem({ card, isNew, accepting, disabled, onAccept }: BoardCard
           {urgencyLabels[card.urgency]} urgency
         </span>
       </div>
+      {card.unattended && <p className="unattended-note">Unattended — its mechanic didn't join in time</p>}
       <p className="concern">{card.concern}</p>
       <p className="request-card-meta">
         {card.customerName} · {sessionTypeLabels[card.sessionType]} · {planLabels[card.plan]} plan ·{" "}

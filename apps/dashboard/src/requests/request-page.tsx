@@ -1,10 +1,13 @@
-// One request's own page. For its customer: the live "waiting for a mechanic" view, which
-// turns into "Accepted by <mechanic>" (or cancelled/expired) the moment that happens. For the
-// mechanic who accepted it: the session's starting point, with the customer's concern.
+// One request's own page. For its customer: the live "waiting for a mechanic" view; the moment
+// a mechanic accepts, the page hands over to the session (/sessions/$sessionId, replacing this
+// address, so Back does not return to a waiting page that is over). Otherwise it says where the
+// request stands: cancelled, replaced by the customer's newer one, expired, or back on the board
+// because its mechanic didn't join in time. For the mechanic who accepted it: the way to the
+// session, with the customer's concern.
 
-import type { RouterOutputs } from "@switchboard/api";
 import { skipToken } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { liveProblemOf, onLiveMessage } from "../api/live-updates.ts";
 import { trpc } from "../api/trpc.ts";
@@ -16,37 +19,14 @@ import { useDocumentTitle } from "../pages/use-document-title.ts";
 import { useLivePromise } from "../pages/use-live-promise.ts";
 import {
   formatTime,
+  isOpenRequest,
   planLabels,
-  type RequestStatus,
   sessionTypeLabels,
   urgencyLabels,
   vehicleName,
 } from "./request-labels.ts";
+import { applyStatusChange, followsStatus, type RequestView } from "./request-view.ts";
 import "./requests.css";
-
-type RequestView = RouterOutputs["requests"]["get"];
-
-interface StatusChange {
-  requestId: string;
-  status: RequestStatus;
-  mechanicName: string | null;
-  at: string;
-}
-
-/**
- * A live status event applied to what the page shows. Only a pending request changes; its
- * later states are final, so a replayed or late event can never move it back.
- */
-function applyStatusChange(view: RequestView | undefined, change: StatusChange): RequestView | undefined {
-  if (!view || view.requestId !== change.requestId || view.status !== "pending") return view;
-  if (change.status === "pending") return view;
-  return {
-    ...view,
-    status: change.status,
-    mechanicName: change.mechanicName ?? view.mechanicName,
-    acceptedAt: change.status === "accepted" ? new Date(change.at) : view.acceptedAt,
-  };
-}
 
 export function RequestPage({ requestId, viewer }: { requestId: string; viewer: "customer" | "mechanic" }) {
   const request = trpc.requests.get.useQuery({ requestId });
@@ -64,14 +44,15 @@ export function RequestPage({ requestId, viewer }: { requestId: string; viewer: 
 }
 
 /**
- * Keeps a pending request's page current: subscribes from the query's lastEventId, so nothing
- * between them is lost. Not useLiveQuery: one item read through LoadedPage (which owns the query
- * and its not-found states), followed only while it is pending, and a final status reads it again.
+ * Keeps a request's page current while it can still change: subscribes from the query's
+ * lastEventId, so nothing between them is lost. Not useLiveQuery: one item read through
+ * LoadedPage (which owns the query and its not-found states), followed only while it can change,
+ * and each change reads it again for the rest (session status, times, what replaced it).
  */
 function useLiveStatus(view: RequestView) {
   const utils = trpc.useUtils();
   const { requestId } = view;
-  const live = view.status === "pending";
+  const live = followsStatus(view.status);
   const subscription = trpc.requests.onStatus.useSubscription(
     live ? { requestId, lastEventId: view.lastEventId } : skipToken,
     {
@@ -81,7 +62,7 @@ function useLiveStatus(view: RequestView) {
         event: (change) => {
           utils.requests.get.setData({ requestId }, (current) => applyStatusChange(current, change));
           if (change.status !== "pending") {
-            // The rest of the request (session status, times) comes with a fresh read.
+            // The rest of the request (session status, times, what replaced it) comes with a fresh read.
             void utils.requests.get.invalidate({ requestId });
             void utils.requests.mine.invalidate();
           }
@@ -92,7 +73,9 @@ function useLiveStatus(view: RequestView) {
   return liveProblemOf(subscription);
 }
 
-const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; body: string }> = {
+type CustomerState = Exclude<RequestView["status"], "accepted"> | "replaced";
+
+const statusText: Record<CustomerState, { title: string; body: string }> = {
   pending: {
     title: "Waiting for a mechanic…",
     body: "We've sent your request to our mechanics.",
@@ -107,14 +90,29 @@ const statusText: Record<Exclude<RequestStatus, "accepted">, { title: string; bo
   },
   unattended: {
     title: "Back on the board",
-    body: "The mechanic who accepted didn't join in time, so your request is back on the board for another mechanic.",
+    body: "The mechanic didn't join in time, so your request is back on the board.",
+  },
+  replaced: {
+    title: "Replaced by your newer request",
+    body: "You sent a newer request, which took this one's place, so mechanics no longer see this one.",
   },
 };
+
+/** Where the request stands for its customer: a request their newer one replaced is not one they cancelled. */
+function customerStateOf(view: RequestView): CustomerState | "accepted" {
+  return view.status === "cancelled" && view.replacedByRequestId ? "replaced" : view.status;
+}
 
 function CustomerRequestView({ view }: { view: RequestView }) {
   const utils = trpc.useUtils();
   const liveProblem = useLiveStatus(view);
-  const { requestId } = view;
+  const { requestId, sessionId } = view;
+  const navigate = useNavigate();
+  // The hand-over: accepted (live, or already when opened) is the session's page from now on.
+  const accepted = view.status === "accepted";
+  useEffect(() => {
+    if (accepted) void navigate({ to: "/sessions/$sessionId", params: { sessionId }, replace: true });
+  }, [accepted, sessionId, navigate]);
   const cancel = trpc.requests.cancel.useMutation({
     onSuccess: () => {
       utils.requests.get.setData({ requestId }, (current) =>
@@ -133,30 +131,37 @@ function CustomerRequestView({ view }: { view: RequestView }) {
     },
   });
 
-  const { status } = view;
+  const state = customerStateOf(view);
   const livePromise = useLivePromise(
     "This page changes as soon as one of them accepts it — there's no need to reload.",
   );
   const mechanicName = view.mechanicName ?? "a mechanic";
-  const heading = status === "accepted" ? `Accepted by ${mechanicName}` : statusText[status].title;
+  const heading = state === "accepted" ? `Accepted by ${mechanicName}` : statusText[state].title;
   const explanation =
-    status === "accepted"
+    state === "accepted"
       ? `${view.mechanicName ?? "Your mechanic"} is starting your ${sessionTypeLabels[view.sessionType].toLowerCase()} session.`
-      : status === "pending"
-        ? `${statusText.pending.body} ${livePromise}`
-        : statusText[status].body;
-  useDocumentTitle(status === "accepted" ? "Mechanic found" : statusText[status].title);
+      : state === "pending" || state === "unattended"
+        ? `${statusText[state].body} ${livePromise}`
+        : statusText[state].body;
+  useDocumentTitle(state === "accepted" ? "Mechanic found" : statusText[state].title);
 
   return (
     <section aria-labelledby="page-heading" className="request-page">
-      <div className="request-status-panel" data-status={view.status} aria-live="polite" aria-atomic="true">
+      <div className="request-status-panel" data-status={state} aria-live="polite" aria-atomic="true">
         <h1 id="page-heading">{heading}</h1>
         <p>{explanation}</p>
       </div>
       <LiveUpdatesAlert problem={liveProblem} />
       {/* Also on the page: a request accepted meanwhile is no longer pending, which closes the dialog. */}
       <FormError message={cancel.error ? cancelErrorMessage(cancel.error) : null} />
-      {view.status === "pending" && (
+      {accepted && (
+        <p>
+          <Link to="/sessions/$sessionId" params={{ sessionId }}>
+            Go to your session
+          </Link>
+        </p>
+      )}
+      {isOpenRequest(view.status) && (
         <p>
           <ConfirmDialog
             trigger={
@@ -174,7 +179,14 @@ function CustomerRequestView({ view }: { view: RequestView }) {
           />
         </p>
       )}
-      {(view.status === "cancelled" || view.status === "expired") && (
+      {state === "replaced" && view.replacedByRequestId && (
+        <p>
+          <Link to="/requests/$requestId" params={{ requestId: view.replacedByRequestId }}>
+            See your newer request
+          </Link>
+        </p>
+      )}
+      {(state === "cancelled" || state === "expired") && (
         <p>
           <Link to="/requests" activeOptions={{ exact: true }}>
             Ask for a mechanic again
@@ -201,6 +213,13 @@ function cancelErrorMessage(error: unknown): string {
 function MechanicSessionView({ view }: { view: RequestView }) {
   const accepted = view.status === "accepted";
   useDocumentTitle(accepted ? "Your session" : "Request");
+  const sessionLink = accepted && (
+    <p>
+      <Link to="/sessions/$sessionId" params={{ sessionId: view.sessionId }}>
+        Go to the session
+      </Link>
+    </p>
+  );
   return (
     <section aria-labelledby="page-heading" className="request-page">
       <div className="request-status-panel" data-status={view.status}>
@@ -215,6 +234,7 @@ function MechanicSessionView({ view }: { view: RequestView }) {
           )}
         </p>
       </div>
+      {sessionLink}
       <section aria-labelledby="concern-heading" className="panel">
         <h2 id="concern-heading">The customer's concern</h2>
         <p className="concern">{view.concern}</p>

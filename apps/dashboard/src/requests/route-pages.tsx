@@ -2,6 +2,7 @@
 // product (one chunk for all of them), reading their address through the route's typed API.
 import { getRouteApi } from "@tanstack/react-router";
 import { requestsViewerOf, useMe } from "../shell/me.tsx";
+import { ProfilePage } from "./profile-page.tsx";
 import { RequestPage } from "./request-page.tsx";
 import { RequestsPage } from "./requests-page.tsx";
 
@@ -14,4 +15,8 @@ export function RequestsRoutePage() {
 export function RequestRoutePage() {
   const { requestId } = requestRoute.useParams();
   return <RequestPage key={requestId} requestId={requestId} viewer={requestsViewerOf(useMe())} />;
+}
+
+export function ProfileRoutePage() {
+  return <ProfilePage viewer={requestsViewerOf(useMe())} />;
 }

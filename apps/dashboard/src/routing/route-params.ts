@@ -33,3 +33,16 @@ export function optionalUuid(value: unknown): string | undefined {
 export function oneOf<const T extends string | number>(allowed: readonly T[], fallback: T) {
   return (value: unknown): T => (allowed.includes(value as T) ? (value as T) : fallback);
 }
+
+/**
+ * A search value that picks some of a few (a filter): a list (the router writes arrays as JSON)
+ * or a comma-separated string (a hand-typed link), kept in the allowed order, each once, unknown
+ * ones dropped. None left (or none given) is undefined: the filter is off.
+ */
+export function someOf<const T extends string>(allowed: readonly T[]) {
+  return (value: unknown): T[] | undefined => {
+    const given = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : [];
+    const picked = allowed.filter((option) => given.includes(option));
+    return picked.length > 0 ? picked : undefined;
+  };
+}
