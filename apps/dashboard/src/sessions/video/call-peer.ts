@@ -50,6 +50,8 @@ export class CallPeer {
   private ended: Ended = "no";
   private received: Promise<void> = Promise.resolve();
   private offerRetry: ReturnType<typeof setTimeout> | undefined;
+  /** Offers made again without an answer: each waits twice as long, up to 8 times the first wait. */
+  private unanswered = 0;
   private failedRetry: ReturnType<typeof setTimeout> | undefined;
   private readonly stopListening: () => void;
   private closed = false;
@@ -136,7 +138,10 @@ export class CallPeer {
     const outcome = await this.negotiation.receive(rtc);
     if (pc !== this.pc) return;
     if (rtc.type === "offer" && outcome === "applied") this.offerWanted = false;
-    if (rtc.type === "answer" && outcome === "applied") clearTimeout(this.offerRetry);
+    if (rtc.type === "answer" && outcome === "applied") {
+      clearTimeout(this.offerRetry);
+      this.unanswered = 0;
+    }
     if (outcome === "offer-refused") {
       // An offer from the other side's fresh connection that ours cannot take: answer it with a fresh one.
       this.connectAfresh();
@@ -153,6 +158,7 @@ export class CallPeer {
     this.pc = pc;
     this.negotiation = negotiation;
     this.offerWanted = false;
+    this.unanswered = 0;
     this.received = Promise.resolve();
     pc.onnegotiationneeded = () => {
       if (pc !== this.pc) return;
@@ -198,10 +204,12 @@ export class CallPeer {
     void negotiation.negotiationNeeded().then(() => {
       if (pc !== this.pc || pc.signalingState !== "have-local-offer") return;
       clearTimeout(this.offerRetry);
+      const wait = (this.options.offerRetryMs ?? 5_000) * 2 ** Math.min(this.unanswered, 3);
       this.offerRetry = setTimeout(() => {
         if (pc !== this.pc || !this.peerOnline) return;
+        this.unanswered += 1;
         void negotiation.offerAgain();
-      }, this.options.offerRetryMs ?? 5_000);
+      }, wait);
     });
   }
 
