@@ -48,10 +48,7 @@ async function askForMechanic(page: Page): Promise<string> {
   return `2016 Honda ${model}`;
 }
 
-/**
- * Opens the session from the person's sessions list. (The request page's hand-over to the
- * session page is the Requests product's; this goes through the list so it also checks that.)
- */
+/** Opens the session from the person's sessions list ("Now": the ones still going). */
 async function openFromList(page: Page, heading: string, vehicle: string): Promise<string> {
   await page.getByRole("navigation", { name: "Products" }).getByRole("link", { name: "Sessions" }).click();
   await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
@@ -83,15 +80,23 @@ test("customer and mechanic meet in the session, chat live through a dropped con
   const customerName = await signUpCustomer(customerPage);
   const vehicle = await askForMechanic(customerPage);
 
+  await customerPage.evaluate(() => {
+    document.documentElement.dataset.e2eNoReload = "yes";
+  });
   await mayaPage
     .getByRole("list", { name: "Open requests" })
     .getByRole("listitem", { name: vehicle })
     .getByRole("button", { name: "Accept" })
     .click();
-  await expect(customerPage.getByRole("heading", { level: 1 })).toContainText(/Accepted by Maya Torres|2016 Honda/);
-
-  // Both land in the same session; the mechanic joins it by opening it.
-  const sessionUrl = await openFromList(mayaPage, "My sessions", vehicle);
+  // The hand-over: both are taken to the same session page, the customer without a reload; the
+  // mechanic joins it by opening it.
+  await expect(mayaPage).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/);
+  const sessionUrl = mayaPage.url();
+  await expect(customerPage).toHaveURL(sessionUrl);
+  await expect(customerPage.getByRole("heading", { level: 1, name: vehicle })).toBeVisible();
+  expect(await customerPage.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe("yes");
+  // Both can find it again in their lists.
+  expect(await openFromList(mayaPage, "My sessions", vehicle)).toBe(sessionUrl);
   expect(await openFromList(customerPage, "Your sessions", vehicle)).toBe(sessionUrl);
   await expect(mayaPage.getByText(`In session with ${customerName}`)).toBeVisible();
   await expect(customerPage.getByText("In session with Maya Torres")).toBeVisible();
@@ -160,6 +165,9 @@ test("customer and mechanic meet in the session, chat live through a dropped con
   await expect(
     mayaPage.getByRole("list", { name: "Earlier" }).getByRole("listitem").filter({ hasText: vehicle }),
   ).toContainText("rated 4 stars");
+  // And their profile counts it.
+  await mayaPage.goto("/profile");
+  await expect(mayaPage.getByText(/★ from \d+ ratings?/)).toBeVisible();
 });
 
 test("a session that isn't there, or isn't yours, says so plainly", async ({ browser }) => {
