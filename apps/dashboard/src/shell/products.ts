@@ -55,7 +55,9 @@ type Me = RouterOutputs["auth"]["me"];
  *   none who opens /agents is offered the next step there (set up a business, or be invited).
  * - Coaching: `authedProcedure` — anyone signed in has their own coaching.
  */
-export function productsFor(me: Pick<Me, "memberships" | "mechanicId"> & { user: Pick<Me["user"], "role"> }) {
+export function productsFor(
+  me: Pick<Me, "memberships" | "mechanicId"> & { user: Pick<Me["user"], "role"> },
+): readonly Product[] {
   const isMechanic = me.user.role === "mechanic" && me.mechanicId !== null;
   return products.filter((product) => {
     if (product.path === "/agents") return me.memberships.length > 0;
