@@ -184,3 +184,59 @@ test("a session that isn't there, or isn't yours, says so plainly", async ({ bro
   await expect(page.getByRole("heading", { level: 1, name: "Your sessions" })).toBeVisible();
   await expect(page.getByText("No session right now. Ask for a mechanic to start one.")).toBeVisible();
 });
+
+test("either side can cancel after confirming; a message written offline meanwhile is refused in words", async ({
+  browser,
+}) => {
+  const mayaPage = await openBrowser(browser);
+  const customerPage = await openBrowser(browser);
+  await signInAsMechanic(mayaPage);
+  const customerName = await signUpCustomer(customerPage);
+  const vehicle = await askForMechanic(customerPage);
+  await mayaPage
+    .getByRole("list", { name: "Open requests" })
+    .getByRole("listitem", { name: vehicle })
+    .getByRole("button", { name: "Accept" })
+    .click();
+  await expect(mayaPage.getByText(`In session with ${customerName}`)).toBeVisible();
+  await expect(customerPage.getByText("In session with Maya Torres")).toBeVisible();
+
+  // Asked first, in an accessible dialog: keeping the session changes nothing.
+  await mayaPage.getByRole("button", { name: "Cancel session" }).click();
+  const dialog = mayaPage.getByRole("alertdialog", { name: "Cancel this session?" });
+  await expect(dialog.getByRole("button", { name: "Keep the session" })).toBeFocused();
+  await mayaPage.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(mayaPage.getByText(`In session with ${customerName}`)).toBeVisible();
+
+  // The customer goes offline and writes; meanwhile the mechanic cancels.
+  await customerPage.context().setOffline(true);
+  await write(customerPage, "Are you still there?");
+  await expect(messages(customerPage).last()).toContainText("Not sent yet");
+  await mayaPage.getByRole("button", { name: "Cancel session" }).click();
+  await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(mayaPage.getByText("Cancelled", { exact: true })).toBeVisible();
+  await expect(mayaPage.getByText("This session was cancelled, so messages can no longer be sent.")).toBeVisible();
+
+  // Back online: the session reads cancelled, and the message says why it was not sent.
+  await customerPage.context().setOffline(false);
+  await expect(customerPage.getByText("Cancelled", { exact: true })).toBeVisible();
+  await expect(customerPage.getByText("This session was cancelled, so messages can no longer be sent.")).toBeVisible();
+  const refused = messages(customerPage).last();
+  await expect(refused).toContainText("Not sent");
+  await expect(refused).toContainText("This session has ended");
+  await expect(refused.getByRole("button", { name: "Retry" })).toBeVisible();
+  await expect(messages(mayaPage)).toHaveCount(0);
+
+  // It is among the finished sessions on both sides.
+  for (const [page, heading] of [
+    [mayaPage, "My sessions"],
+    [customerPage, "Your sessions"],
+  ] as const) {
+    await page.getByRole("link", { name: "All your sessions" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(
+      page.getByRole("list", { name: "Earlier" }).getByRole("listitem").filter({ hasText: vehicle }),
+    ).toContainText("Cancelled");
+  }
+});
