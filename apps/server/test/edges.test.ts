@@ -302,6 +302,48 @@ describe("revocation reaches open sockets on every instance", () => {
     await again.socket.close();
   });
 
+  it("stops a signed-out participant's open service-session events at once (the other side's next message never reaches it)", async () => {
+    const customer = await signUp(a.server.url);
+    const mechanicAccount = await signUp(a.server.url);
+    await a.db.user.update({
+      where: { id: mechanicAccount.user.id },
+      data: { role: "mechanic", mechanic: { create: { displayName: "Edge Mechanic" } } },
+    });
+    const { requestId, sessionId } = await httpClient(a.server.url, customer.token).requests.submit.mutate({
+      vehicle: { make: "Honda", model: "Civic", year: 2017 },
+      concern: "Squeal from the front left wheel",
+      urgency: "normal",
+      sessionType: "chat",
+      plan: "basic",
+    });
+    const mechanic = httpClient(a.server.url, mechanicAccount.token);
+    await mechanic.requests.accept.mutate({ requestId });
+    await mechanic.sessions.join.mutate({ sessionId });
+
+    const { lastEventId } = await httpClient(b.server.url, customer.token).sessions.get.query({ sessionId });
+    const { socket, client, closes } = watchedSocket(b.server.url, customer.token);
+    const bodies: string[] = [];
+    const live = client.sessions.onEvents.subscribe(
+      { sessionId, lastEventId },
+      {
+        onData: ({ data }) => {
+          if (data.type === "event" && data.payload.kind === "message") bodies.push(data.payload.message.body);
+        },
+        onError: () => {},
+      },
+    );
+    await mechanic.sessions.send.mutate({ sessionId, clientKey: "before", body: "Before you sign out" });
+    await eventually(() => bodies.includes("Before you sign out"), "the customer received the first message");
+
+    await httpClient(a.server.url, customer.token).auth.signOut.mutate();
+    await eventually(() => closes.includes(CLOSE_SIGNED_OUT), "the signed-out socket closed with 4001");
+    await mechanic.sessions.send.mutate({ sessionId, clientKey: "after", body: "After you signed out" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bodies).toEqual(["Before you sign out"]);
+    live.unsubscribe();
+    await socket.close();
+  });
+
   it("leaves the person's other sessions open when one signs out", async () => {
     const person = await signUp(a.server.url);
     const second = await httpClient(a.server.url).auth.signIn.mutate({

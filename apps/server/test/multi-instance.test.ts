@@ -129,3 +129,59 @@ it("delivers across instances, and a client resumes on another instance after SI
   ]);
   expect(new Set(onA.received.map((e) => e.id)).size).toBe(onA.received.length);
 }, 90_000);
+
+/** Rows in every table of the schema, so a row written anywhere shows. */
+async function rowsInEveryTable(): Promise<number> {
+  const tables = await database.db.$queryRaw<{ name: string }[]>`
+    SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`;
+  const [row] = await database.db.$queryRawUnsafe<{ total: bigint }[]>(
+    `SELECT (${tables.map((t) => `(SELECT count(*) FROM ${t.name})`).join(" + ")})::bigint AS total`,
+  );
+  return Number(row!.total);
+}
+
+it("carries a session's ephemeral signals across instances: typing sent through A reaches the other participant on B, no row written", async () => {
+  const a = await startInstance();
+  const b = await startInstance();
+  const { token: mechanicToken } = await httpClient(a.url).auth.signIn.mutate({
+    email: "mechanic@demo.switchboard.dev",
+    password: "demo-mechanic-pass",
+  });
+  const { token: customerToken } = await httpClient(a.url).auth.signUp.mutate({
+    email: `multi-signals-${Date.now()}@example.com`,
+    password: "a-long-password",
+    name: "Signal Customer",
+  });
+  const customer = httpClient(a.url, customerToken);
+  const { requestId, sessionId } = await customer.requests.submit.mutate({ ...intake("EX30"), replacePending: true });
+  const mechanic = httpClient(a.url, mechanicToken);
+  await mechanic.requests.accept.mutate({ requestId });
+  await mechanic.sessions.join.mutate({ sessionId });
+
+  // The mechanic follows the session's signals on B, the customer on A: the customer hearing
+  // the mechanic come online (announced once B follows the session) means B is listening.
+  const onB = wsClient(b.url, mechanicToken);
+  const received: { from: string; kind: string }[] = [];
+  const mechanicFeed = onB.client.sessions.onSignals.subscribe(
+    { sessionId },
+    { onData: ({ from, signal }) => received.push({ from, kind: signal.kind }) },
+  );
+  const onA = wsClient(a.url, customerToken);
+  const heard: string[] = [];
+  const customerFeed = onA.client.sessions.onSignals.subscribe(
+    { sessionId },
+    { onData: ({ from, signal }) => heard.push(`${from} ${signal.kind === "presence" ? signal.state : signal.kind}`) },
+  );
+  await waitFor(() => heard.includes("mechanic online"), "the mechanic's presence on B to reach the customer on A");
+  await waitFor(() => received.some((s) => s.kind === "presence"), "the customer's presence on A to reach B");
+  const rowsBefore = await rowsInEveryTable();
+  for (let n = 0; n < 5; n++) await customer.sessions.signal.mutate({ sessionId, signal: { kind: "typing" } });
+  await waitFor(() => received.filter((s) => s.kind === "typing").length === 5, "five typing signals on B");
+  expect(received.filter((s) => s.kind === "typing")).toEqual(Array(5).fill({ from: "customer", kind: "typing" }));
+  expect(heard.filter((s) => s.endsWith("typing"))).toEqual([]);
+  expect(await rowsInEveryTable()).toBe(rowsBefore);
+  mechanicFeed.unsubscribe();
+  customerFeed.unsubscribe();
+  onB.socket.close();
+  onA.socket.close();
+}, 90_000);
