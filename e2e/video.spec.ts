@@ -3,6 +3,7 @@
 // through the server (sessions.signal / sessions.onSignals). The request and its acceptance are
 // set up through the API (the requests pages have their own spec); the call is all pages.
 import { randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import {
   type APIRequestContext,
   type Browser,
@@ -70,6 +71,15 @@ async function expectConnected(page: Page) {
     .toBe(true);
 }
 
+/** axe over the call alone (the session page around it is in every-page.ts's sweep): nothing serious or critical. */
+async function expectAccessibleCall(page: Page) {
+  const results = await new AxeBuilder({ page }).include('[aria-label="Video call"]').analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.html) }));
+  expect(serious).toEqual([]);
+}
+
 /** Whether the viewer's own camera stream has its audio / video tracks switched on. */
 function ownTracksEnabled(page: Page, kind: "audio" | "video"): Promise<boolean[]> {
   return page.getByLabel("Your camera").evaluate((video: HTMLVideoElement, kind) => {
@@ -93,6 +103,7 @@ test("customer and mechanic see and hear each other; mute and camera toggle; a h
   await expectConnected(mechanicPage);
   await expect(customerPage.getByText("You're connected with the mechanic.")).toBeVisible();
   await expect(mechanicPage.getByText("You're connected with the customer.")).toBeVisible();
+  await expectAccessibleCall(customerPage);
 
   // Mute silences the viewer's own microphone track (the call stays up); Unmute brings it back.
   expect(await ownTracksEnabled(customerPage, "audio")).toEqual([true]);
@@ -115,6 +126,7 @@ test("customer and mechanic see and hear each other; mute and camera toggle; a h
   await expect(mechanicPage.getByRole("heading", { name: "Call ended" })).toBeVisible();
   await expect(call(mechanicPage)).toHaveAttribute("data-connection-state", "closed");
   await expect(customerPage.getByText("The mechanic left the call.")).toBeVisible();
+  await expectAccessibleCall(mechanicPage);
   await expect(call(customerPage)).toHaveAttribute("data-connection-state", "closed");
 
   // Start again: the call comes back on both sides, without either page reloading.
@@ -151,6 +163,7 @@ test("a refused camera is explained in plain words, and Try again joins the call
       /Your browser blocked the camera and microphone\. Allow them in the address bar, then press Try again\./,
     );
     await expect(call(customerPage).getByRole("button", { name: "Hang up" })).toHaveCount(0);
+    await expectAccessibleCall(customerPage);
 
     // The customer allows the camera and microphone for the site, then presses Try again.
     await context.grantPermissions(["camera", "microphone"]);

@@ -11,6 +11,8 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 type Description = { type: "offer" | "answer"; sdp: string };
 
 const everyConnection = new Map<string, FakeConnection>();
+/** While set, no candidate pair gets through: negotiated connections stay "connecting". */
+const network = { blocked: false };
 let nextId = 0;
 
 class FakeConnection {
@@ -155,7 +157,7 @@ class FakeConnection {
     this.stableRemote = this.remoteDescription;
     if (this.connectionState !== "connected") this.setConnectionState("connecting");
     const other = everyConnection.get(sender(this.stableRemote) ?? "");
-    if (other && other.signalingState === "stable" && sender(other.stableRemote) === this.id) {
+    if (!network.blocked && other && other.signalingState === "stable" && sender(other.stableRemote) === this.id) {
       for (const end of [this, other]) {
         if (end.connectionState !== "connected") {
           end.setConnectionState("connected");
@@ -200,15 +202,20 @@ class Wire {
   readonly sent: { from: string; rtc: RtcSignal }[] = [];
   private readonly listeners = new Map<string, Set<(rtc: RtcSignal) => void>>();
   drop: (from: string, rtc: RtcSignal) => boolean = () => false;
+  /** How long a signal takes to arrive (one path can be slower than another). */
+  delay: (from: string, rtc: RtcSignal) => number = () => 1;
 
   channel(self: string, other: string): CallChannel {
     return {
       send: async (rtc) => {
         this.sent.push({ from: self, rtc });
         if (this.drop(self, rtc)) return;
-        setTimeout(() => {
-          for (const listener of this.listeners.get(other) ?? []) listener(rtc);
-        }, 1);
+        setTimeout(
+          () => {
+            for (const listener of this.listeners.get(other) ?? []) listener(rtc);
+          },
+          this.delay(self, rtc),
+        );
       },
       listen: (onRtc) => {
         const mine = this.listeners.get(self) ?? new Set();
@@ -236,6 +243,7 @@ const peers: CallPeer[] = [];
 afterEach(() => {
   for (const peer of peers.splice(0)) peer.close();
   everyConnection.clear();
+  network.blocked = false;
 });
 
 function side(wire: Wire, who: "customer" | "mechanic"): Side {
@@ -260,6 +268,7 @@ function side(wire: Wire, who: "customer" | "mechanic"): Side {
     },
     offerRetryMs: 40,
     failedRetryMs: 20,
+    stalledMs: 80,
   });
   peers.push(peer);
   return { peer, states, remote, ended, connections };
@@ -376,6 +385,54 @@ describe("a call between the customer and the mechanic", () => {
     // The candidates went across (never the end-of-candidates marker).
     await vi.waitFor(() => expect(customer.connections[0]!.candidates.length).toBeGreaterThan(0));
     expect(wire.sent.some((s) => s.rtc.type === "candidate" && s.rtc.candidate.candidate === "")).toBe(false);
+  });
+
+  it("keeps candidates that overtook their offer until the offer is applied", async () => {
+    const wire = new Wire();
+    wire.delay = (from, rtc) => (from === "mechanic" && rtc.type === "offer" ? 30 : 1);
+    const customer = side(wire, "customer");
+    const mechanic = side(wire, "mechanic");
+    customer.peer.start(camera);
+    mechanic.peer.start(camera);
+    mechanic.peer.setPeerOnline(true);
+    await vi.waitFor(() => expect(wire.offersFrom("mechanic")).toBe(1));
+    customer.peer.setPeerOnline(true);
+    await expectConnected(customer, mechanic);
+    const sentByMechanic = wire.sent.filter((s) => s.from === "mechanic" && s.rtc.type === "candidate").length;
+    await vi.waitFor(() => expect(customer.connections[0]!.candidates).toHaveLength(sentByMechanic));
+  });
+
+  it("sends its signals one after another, so none overtakes the one before on the way", async () => {
+    const started: string[] = [];
+    const finish: { resolve: () => void; reject: (error: Error) => void }[] = [];
+    const channel: CallChannel = {
+      send: (rtc) => {
+        started.push(rtc.type);
+        return new Promise<void>((resolve, reject) => finish.push({ resolve, reject }));
+      },
+      listen: () => () => undefined,
+    };
+    const events: CallPeerEvents = { connectionState: () => {}, remoteStream: () => {}, remoteEnded: () => {} };
+    const peer = new CallPeer({
+      polite: false,
+      iceServers: () => [],
+      channel,
+      events,
+      createPeerConnection: (configuration) => new FakeConnection(configuration) as unknown as RTCPeerConnection,
+    });
+    peers.push(peer);
+    peer.setPeerOnline(true);
+    peer.start(camera);
+    await vi.waitFor(() => expect(started).toEqual(["offer"]));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The candidate is ready, but waits for the offer's send to finish.
+    expect(started).toEqual(["offer"]);
+    finish[0]!.resolve();
+    await vi.waitFor(() => expect(started).toEqual(["offer", "candidate"]));
+    // A failed send does not stop the ones after it.
+    peer.hangUp();
+    finish[1]!.reject(new Error("RATE_LIMITED"));
+    await vi.waitFor(() => expect(started).toEqual(["offer", "candidate", "hangup"]));
   });
 
   it("answers an offer that came before its camera was on", async () => {
@@ -502,6 +559,26 @@ describe("a call between the customer and the mechanic", () => {
     customer.connections[0]!.setConnectionState("failed");
     await vi.waitFor(() => expect(customer.connections.length).toBe(2));
     await expectConnected(customer, mechanic);
+  });
+
+  it("restarts ICE when a connection both sides agreed on does not get through", async () => {
+    const wire = new Wire();
+    network.blocked = true;
+    const customer = side(wire, "customer");
+    const mechanic = side(wire, "mechanic");
+    for (const s of [customer, mechanic]) {
+      s.peer.start(camera);
+      s.peer.setPeerOnline(true);
+    }
+    await vi.waitFor(() => {
+      for (const s of [customer, mechanic]) expect(s.states.at(-1)).toBe("connecting");
+    });
+    const offers = wire.sent.filter((s) => s.rtc.type === "offer").length;
+    network.blocked = false;
+    await expectConnected(customer, mechanic);
+    // The same connections, with fresh candidates: a restart, not a new call.
+    expect(wire.sent.filter((s) => s.rtc.type === "offer").length).toBeGreaterThan(offers);
+    expect([customer.connections.length, mechanic.connections.length]).toEqual([1, 1]);
   });
 
   it("closing stops listening and closes the connection", async () => {

@@ -33,6 +33,8 @@ export interface CallPeerOptions {
   offerRetryMs?: number;
   /** How long a failed connection is left before a fresh one is negotiated. */
   failedRetryMs?: number;
+  /** How long a negotiated connection may stay new, connecting or disconnected before ICE is restarted. */
+  stalledMs?: number;
 }
 
 type Ended = "no" | "here" | "there";
@@ -49,10 +51,17 @@ export class CallPeer {
   private offerWanted = false;
   private ended: Ended = "no";
   private received: Promise<void> = Promise.resolve();
+  /** Our signals go one after another: sent side by side, a candidate can overtake its offer. */
+  private sending: Promise<void> = Promise.resolve();
+  /** Candidates that came before their description (kept for the current connection only). */
+  private earlyCandidates: NegotiationSignal[] = [];
   private offerRetry: ReturnType<typeof setTimeout> | undefined;
-  /** Offers made again without an answer: each waits twice as long, up to 8 times the first wait. */
+  /** Offers made again without an answer: each waits twice as long, up to 4 times the first wait. */
   private unanswered = 0;
   private failedRetry: ReturnType<typeof setTimeout> | undefined;
+  private stallWatch: ReturnType<typeof setInterval> | undefined;
+  /** When the current connection's state last changed. */
+  private stateSince = 0;
   private readonly stopListening: () => void;
   private closed = false;
 
@@ -97,7 +106,7 @@ export class CallPeer {
     this.ended = "here";
     this.early = [];
     this.dropConnection();
-    void this.options.channel.send({ type: "hangup" }).catch(() => undefined);
+    this.send({ type: "hangup" });
   }
 
   /** The page is going: no more signals, no connection (without telling the other side, whose presence says it). */
@@ -137,6 +146,13 @@ export class CallPeer {
     if (pc !== this.pc || !this.negotiation) return;
     const outcome = await this.negotiation.receive(rtc);
     if (pc !== this.pc) return;
+    if (rtc.type === "candidate" && outcome === "failed" && !pc.remoteDescription) {
+      this.earlyCandidates.push(rtc);
+      return;
+    }
+    if (rtc.type !== "candidate" && outcome === "applied") {
+      for (const candidate of this.earlyCandidates.splice(0)) await this.negotiation.receive(candidate);
+    }
     if (rtc.type === "offer" && outcome === "applied") this.offerWanted = false;
     if (rtc.type === "answer" && outcome === "applied") {
       clearTimeout(this.offerRetry);
@@ -160,6 +176,7 @@ export class CallPeer {
     this.offerWanted = false;
     this.unanswered = 0;
     this.received = Promise.resolve();
+    this.earlyCandidates = [];
     pc.onnegotiationneeded = () => {
       if (pc !== this.pc) return;
       if (this.peerOnline) this.offer();
@@ -184,6 +201,7 @@ export class CallPeer {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
+      this.stateSince = Date.now();
       this.options.events.connectionState(pc.connectionState);
       clearTimeout(this.failedRetry);
       if (pc.connectionState === "failed") {
@@ -193,7 +211,26 @@ export class CallPeer {
       }
     };
     this.options.events.connectionState(pc.connectionState);
+    this.stateSince = Date.now();
+    this.watchForStall(pc);
     for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
+  }
+
+  /**
+   * Candidates are best-effort too: a connection both sides agreed on that never gets (or stays)
+   * through is given fresh candidates by an ICE restart (perfect negotiation sorts out who offers).
+   */
+  private watchForStall(pc: RTCPeerConnection): void {
+    const stalledMs = this.options.stalledMs ?? 10_000;
+    this.stallWatch = setInterval(() => {
+      if (pc !== this.pc || !this.peerOnline || this.ended !== "no") return;
+      const unconnected = ["new", "connecting", "disconnected"].includes(pc.connectionState);
+      const agreed = pc.signalingState === "stable" && pc.remoteDescription !== null;
+      if (unconnected && agreed && Date.now() - this.stateSince >= stalledMs) {
+        this.stateSince = Date.now();
+        pc.restartIce();
+      }
+    }, stalledMs / 4);
   }
 
   private offer(): void {
@@ -204,7 +241,7 @@ export class CallPeer {
     void negotiation.negotiationNeeded().then(() => {
       if (pc !== this.pc || pc.signalingState !== "have-local-offer") return;
       clearTimeout(this.offerRetry);
-      const wait = (this.options.offerRetryMs ?? 5_000) * 2 ** Math.min(this.unanswered, 3);
+      const wait = (this.options.offerRetryMs ?? 3_000) * 2 ** Math.min(this.unanswered, 2);
       this.offerRetry = setTimeout(() => {
         if (pc !== this.pc || !this.peerOnline) return;
         this.unanswered += 1;
@@ -215,12 +252,13 @@ export class CallPeer {
 
   private send(signal: RtcSignal): void {
     // Best-effort like every signal: an offer that is lost is made again, candidates come with the next one.
-    void this.options.channel.send(signal).catch(() => undefined);
+    this.sending = this.sending.then(() => this.options.channel.send(signal)).catch(() => undefined);
   }
 
   private dropConnection(): void {
     clearTimeout(this.offerRetry);
     clearTimeout(this.failedRetry);
+    clearInterval(this.stallWatch);
     const pc = this.pc;
     if (!pc) return;
     this.pc = null;
