@@ -3,10 +3,10 @@
 // between is missed, and on a reconnect wsLink resumes from the last event it received) and folds
 // each event into the pages (board-state.ts). The filters are the address's search: changing one
 // reads the board afresh (the list below is keyed by them, so it follows from its own read),
-// and the count beside the heading is read again on every board event.
+// and the count beside the heading is read again after board events (once per burst).
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { getQueryKey } from "@trpc/react-query";
-import { useId, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { readAppError } from "../api/app-error.ts";
 import { trpc } from "../api/trpc.ts";
 import { useLiveQuery } from "../api/use-live-query.ts";
@@ -116,8 +116,35 @@ function BoardFilterControls({ search }: { search: BoardSearch }) {
   );
 }
 
+/** How long a burst of board events waits before the count is read again (once, for all of them). */
+const COUNT_REREAD_MS = 250;
+
+/**
+ * Reads the count again after board events: once per burst, a moment after its first event, so
+ * the read starts after every event of the burst was committed and a busy board costs one read,
+ * not one per event for every mechanic watching.
+ */
+function useCountReread() {
+  const utils = trpc.useUtils();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  return useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void utils.requests.boardCount.invalidate();
+    }, COUNT_REREAD_MS);
+  }, [utils]);
+}
+
 function BoardList({ filters }: { filters: BoardFilters }) {
   const utils = trpc.useUtils();
+  const rereadCount = useCountReread();
   // The board's input; useInfiniteQuery adds the cursor (and a `direction`, which the board's input allows).
   const boardInput = useMemo(() => ({ limit: PAGE_SIZE, ...filters }), [filters]);
   const board = trpc.requests.board.useInfiniteQuery(boardInput, {
@@ -141,7 +168,7 @@ function BoardList({ filters }: { filters: BoardFilters }) {
     onEvent: (change) => {
       const shown = shownIds.current;
       setMarks((current) => markBoardChange(current, change, shown, filters));
-      void utils.requests.boardCount.invalidate();
+      rereadCount();
     },
   });
 
@@ -155,7 +182,7 @@ function BoardList({ filters }: { filters: BoardFilters }) {
       if (appCode && noLongerOpen.has(appCode)) {
         setMarks((current) => markGone(current, requestId));
         utils.requests.board.setInfiniteData(boardInput, (data) => data && removeCardFromPages(data, requestId));
-        void utils.requests.boardCount.invalidate();
+        rereadCount();
       }
       setAcceptProblem(message, error);
     },
