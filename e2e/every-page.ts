@@ -46,6 +46,35 @@ async function askForMechanic(page: Page): Promise<string> {
   return model;
 }
 
+/**
+ * A session in progress: a new customer (in a browser of their own, left open so their side
+ * stays online) asks for a chat session and the demo mechanic, on `page`, accepts it and opens
+ * it from "My sessions", which joins it. Returns the vehicle that names it.
+ */
+async function openSessionAsMechanic(page: Page, browser: Browser): Promise<string> {
+  const customer = await browser.newContext();
+  const customerPage = await customer.newPage();
+  await signUp(customerPage);
+  const model = await askForMechanic(customerPage);
+  const vehicle = `2018 Toyota ${model}`;
+  await signIn(page, accounts.mechanic);
+  await heading(page, "Open requests", 2);
+  await page
+    .getByRole("list", { name: "Open requests" })
+    .getByRole("listitem", { name: vehicle })
+    .getByRole("button", { name: "Accept" })
+    .click();
+  await page.goto("/sessions");
+  await heading(page, "My sessions");
+  await page
+    .getByRole("list", { name: "Now" })
+    .getByRole("link", { name: new RegExp(`^${vehicle} — `) })
+    .click();
+  await heading(page, vehicle);
+  await expect(page.getByText(/^In session with /)).toBeVisible();
+  return vehicle;
+}
+
 async function openAgent(page: Page, name: string) {
   await signIn(page, accounts.owner);
   await page.goto("/agents");
@@ -148,6 +177,35 @@ export const everyPage: readonly PageState[] = [
       await page.goto("/profile");
       await heading(page, "Your profile");
       await expect(page.getByLabel("Display name")).toBeVisible();
+    },
+  },
+  {
+    name: "sessions: a mechanic's session with messages",
+    open: async (page, browser) => {
+      await openSessionAsMechanic(page, browser);
+      const box = page.getByRole("textbox", { name: "Message", exact: true });
+      await box.fill("Hello, I'm looking at your request now.");
+      await box.press("Enter");
+      await expect(page.getByRole("list", { name: "Messages" }).getByRole("listitem")).toContainText(["Sent"]);
+      await expect(page.getByRole("region", { name: "Wrap up the session" })).toBeVisible();
+    },
+  },
+  {
+    name: "sessions: a mechanic's sessions list",
+    open: async (page, browser) => {
+      const vehicle = await openSessionAsMechanic(page, browser);
+      await page.getByRole("link", { name: "All your sessions" }).click();
+      await heading(page, "My sessions");
+      await expect(page.getByRole("list", { name: "Now" })).toContainText(vehicle);
+    },
+  },
+  {
+    name: "sessions: a new customer's empty sessions list",
+    open: async (page) => {
+      await signUp(page);
+      await page.goto("/sessions");
+      await heading(page, "Your sessions");
+      await expect(page.getByText("No session right now. Ask for a mechanic to start one.")).toBeVisible();
     },
   },
   {

@@ -112,7 +112,7 @@ export function latestFromOther(messages: readonly ChatMessage[], viewer: Role):
 
 export const bubbleStatusLabels: Record<BubbleStatus, string> = {
   pending: "Sending…",
-  waiting: "Waiting for the connection",
+  waiting: "Not sent yet — it goes as soon as you're back online",
   failed: "Not sent",
   sent: "Sent",
   read: "Read",

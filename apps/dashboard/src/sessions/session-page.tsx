@@ -139,7 +139,9 @@ function SessionRoom({ view }: { view: SessionView }) {
     <section aria-labelledby="page-heading" className="session-page" data-type={view.type}>
       <div className="session-status-panel" data-status={view.status} aria-live="polite" aria-atomic="true">
         <h1 id="page-heading">{vehicleName(view.vehicle)}</h1>
-        <p className="session-status">{statusWords(view.status, viewerRole, view.mechanicName)}</p>
+        <p className="session-status">
+          {statusWords(view.status, viewerRole, viewerRole === "customer" ? view.mechanicName : view.customerName)}
+        </p>
         <p className="session-meta">
           {sessionTypeLabels[view.type]} ·{" "}
           {viewerRole === "customer" ? `Mechanic: ${view.mechanicName ?? "not yet"}` : `Customer: ${view.customerName}`}
@@ -180,7 +182,7 @@ function SessionRoom({ view }: { view: SessionView }) {
             <h2>Video call</h2>
             <VideoCall
               role={viewerRole}
-              iceServers={view.iceServers as RTCIceServer[]}
+              iceServers={view.iceServers}
               peerOnline={signals.otherOnline}
               channel={channel}
             />

@@ -3,10 +3,10 @@
 // to whoever listens. Nothing here is stored: a signal missed while offline is simply gone, and
 // presence is kept fresh by the server's repeats (no word for 40 s reads as offline).
 
-import type { RouterInputs } from "@switchboard/api";
 import { skipToken } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { trpc } from "../api/trpc.ts";
+import type { RtcSignal } from "./video/video-call.tsx";
 
 /** How long "typing…" shows after the other side's last typing signal. */
 const TYPING_SHOWN_MS = 4_000;
@@ -14,9 +14,6 @@ const TYPING_SHOWN_MS = 4_000;
 const TYPING_EVERY_MS = 2_000;
 /** No presence for this long reads as offline (the server repeats it about every 15 s). */
 const PRESENCE_LAPSES_MS = 40_000;
-
-type ParticipantSignal = RouterInputs["sessions"]["signal"]["signal"];
-export type RtcSignal = Extract<ParticipantSignal, { kind: "rtc" }>["rtc"];
 
 export interface SessionSignals {
   otherTyping: boolean;
