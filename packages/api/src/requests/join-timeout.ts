@@ -6,8 +6,9 @@
 import type { Database, Transaction } from "@switchboard/db";
 import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
+import { publishServiceSessionChange } from "../service-session-changes.ts";
 import { boardCardIn } from "./board.ts";
-import { publishRequestStatus, publishSessionChange } from "./request-events.ts";
+import { publishRequestStatus } from "./request-events.ts";
 import { openStatuses } from "./request-lifecycle.ts";
 import { BOARD_SCOPE } from "./topics.ts";
 
@@ -49,7 +50,7 @@ async function release(tx: Transaction, events: AppEventBus, row: Unjoined, now:
     mechanicName: null,
     at: now,
   });
-  await publishSessionChange(tx, events, {
+  await publishServiceSessionChange(tx, events, {
     sessionId: row.session_id,
     reason: "released",
     status: newerId ? "cancelled" : "waiting",

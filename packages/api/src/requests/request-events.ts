@@ -1,8 +1,9 @@
 // Publishing a request's change to both audiences at once: the mechanics' board and the
 // request's own status channel (its customer and mechanic), and the customer's own list of
-// recent requests; and, when the change moves its service session, the session's own events.
+// recent requests (a change that moves its service session also calls
+// publishServiceSessionChange, service-session-changes.ts).
 // Always inside the change's transaction.
-import type { ServiceSessionStatus, Transaction } from "@switchboard/db";
+import type { Transaction } from "@switchboard/db";
 import { eventFormOf } from "../event-payload.ts";
 import type { AppEventBus } from "../live-events.ts";
 import { customerRequestIn } from "./request-status.ts";
@@ -42,28 +43,4 @@ export async function publishRequestStatus(
 export async function publishCustomerRequest(tx: Transaction, events: AppEventBus, requestId: string) {
   const { customerId, request } = await customerRequestIn(tx, requestId);
   await events.publish(tx, "requests.mine", customerId, { request: eventFormOf(request) });
-}
-
-export interface SessionChange {
-  sessionId: string;
-  /** Why, in the sessions topics' terms (sessions/topics.ts, met here by topic name only). */
-  reason: "accepted" | "released" | "cancelled";
-  status: ServiceSessionStatus;
-  at: Date;
-  /** Whose sessions list changed: user ids (the customer's, the mechanic's user — not mechanic — id). */
-  userIds: string[];
-}
-
-/** The session page's `changed` event and each person's sessions list. */
-export async function publishSessionChange(tx: Transaction, events: AppEventBus, change: SessionChange) {
-  const at = change.at.toISOString();
-  await events.publish(tx, "sessions.events", change.sessionId, {
-    kind: "changed",
-    reason: change.reason,
-    status: change.status,
-    at,
-  });
-  for (const userId of new Set(change.userIds)) {
-    await events.publish(tx, "sessions.mine", userId, { sessionId: change.sessionId, reason: change.reason, at });
-  }
 }

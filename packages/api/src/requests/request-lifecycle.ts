@@ -5,7 +5,8 @@
 import type { Database, SessionRequestStatus, Transaction } from "@switchboard/db";
 import { appError } from "../errors.ts";
 import type { AppEventBus } from "../live-events.ts";
-import { publishRequestChange, publishSessionChange } from "./request-events.ts";
+import { publishServiceSessionChange } from "../service-session-changes.ts";
+import { publishRequestChange } from "./request-events.ts";
 
 export type OpenStatus = "pending" | "unattended";
 export const openStatuses: OpenStatus[] = ["pending", "unattended"];
@@ -75,7 +76,7 @@ export async function acceptRequest(
       mechanicName: mechanic.displayName,
       at,
     });
-    await publishSessionChange(tx, events, {
+    await publishServiceSessionChange(tx, events, {
       sessionId: request.session_id,
       reason: "accepted",
       status: "waiting",
@@ -139,7 +140,7 @@ export async function closeOpenRequest(
     at,
   });
   if (closed.was === "unattended") {
-    await publishSessionChange(tx, events, {
+    await publishServiceSessionChange(tx, events, {
       sessionId: closed.session_id,
       reason: "cancelled",
       status: "cancelled",

@@ -6,9 +6,16 @@ import type { Database, Transaction } from "@switchboard/db";
 import { appError } from "../errors.ts";
 import { multilineText } from "../input-types.ts";
 import type { AppEventBus } from "../live-events.ts";
+import { publishServiceSessionChange, type ServiceSessionChange } from "../service-session-changes.ts";
 import { z } from "../validation-messages.ts";
-import { openSessionStatuses, type Participation, participationOf, sessionEnded, sessionIdSchema } from "./access.ts";
-import { publishSessionChanged, type SessionChange } from "./session-events.ts";
+import {
+  openSessionStatuses,
+  type Participation,
+  participantUserIds,
+  participationOf,
+  sessionEnded,
+  sessionIdSchema,
+} from "./access.ts";
 
 export const completeInput = z.strictObject({
   sessionId: sessionIdSchema,
@@ -45,6 +52,9 @@ interface Viewer {
 
 const ALREADY_ENDED = "This session has already ended.";
 
+/** A change of the session as it decides it; whose lists changed is the session's to say. */
+type SessionChange = Omit<ServiceSessionChange, "sessionId" | "userIds">;
+
 /**
  * Runs one change of the session in a transaction: the row locked, the viewer's place in it
  * read as it stands (NOT_FOUND if they are no longer in it), `decide` checks and writes, and
@@ -58,7 +68,13 @@ function changeSession<T>(
   return deps.db.$transaction(async (tx) => {
     const session = await participationOf(tx, viewer.userId, viewer.sessionId, { lock: true });
     const { result, change } = await decide(tx, session, new Date());
-    if (change) await publishSessionChanged(tx, deps.events, session, change);
+    if (change) {
+      await publishServiceSessionChange(tx, deps.events, {
+        ...change,
+        sessionId: session.sessionId,
+        userIds: participantUserIds(session),
+      });
+    }
     return result;
   });
 }
