@@ -1,5 +1,6 @@
 // What many specs share: the demo seed's accounts (packages/db/src/seed.ts), signing in through
 // the page, a separate browser per person, and a tRPC call over plain HTTP for quick setup.
+import { randomUUID } from "node:crypto";
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 
 export interface Account {
@@ -47,4 +48,16 @@ export async function callApi<T>(request: APIRequestContext, path: string, input
   });
   expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
   return (await response.json()).result.data.json as T;
+}
+
+/** Signs up a new customer (a name only this test has) and waits for the intake form; returns the name. */
+export async function signUpCustomer(page: Page): Promise<string> {
+  const name = `Customer ${randomUUID().slice(0, 8)}`;
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(`customer-${randomUUID()}@example.com`);
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Ask for a mechanic" })).toBeVisible();
+  return name;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, type Locator, type Page, test, type WebSocketRoute } from "@playwright/test";
-import { callApi, separateBrowsers } from "./people.ts";
+import { callApi, separateBrowsers, signUpCustomer } from "./people.ts";
 
 // Created by the demo seed (packages/db/src/seed.ts), which the e2e server runs at start.
 const maya = { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Maya Torres" };
@@ -23,17 +23,6 @@ async function signInAsMechanic(page: Page, mechanic: { email: string; password:
   // The board has been read (it has cards or says it has none), so what follows arrives live.
   await expect(openRequests(page).or(page.getByText("No open requests right now."))).toBeVisible();
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
-}
-
-async function signUpCustomer(page: Page): Promise<string> {
-  const name = `Customer ${randomUUID().slice(0, 8)}`;
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`customer-${randomUUID()}@example.com`);
-  await page.getByLabel("Password").fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { level: 2, name: "Ask for a mechanic" })).toBeVisible();
-  return name;
 }
 
 interface Intake {

@@ -4,7 +4,7 @@
 // which the customer then rates.
 import { randomUUID } from "node:crypto";
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { separateBrowsers } from "./people.ts";
+import { separateBrowsers, signUpCustomer } from "./people.ts";
 
 // Created by the demo seed (packages/db/src/seed.ts), which the e2e server runs at start.
 const maya = { email: "mechanic@demo.switchboard.dev", password: "demo-mechanic-pass", name: "Maya Torres" };
@@ -21,17 +21,6 @@ async function signInAsMechanic(page: Page) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Open requests" })).toBeVisible();
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
-}
-
-async function signUpCustomer(page: Page): Promise<string> {
-  const name = `Customer ${randomUUID().slice(0, 8)}`;
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(`customer-${randomUUID()}@example.com`);
-  await page.getByLabel("Password").fill("a-long-enough-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { level: 2, name: "Ask for a mechanic" })).toBeVisible();
-  return name;
 }
 
 /** Asks for a chat session about a vehicle only this test has; returns its name as pages show it. */
