@@ -23,7 +23,12 @@ export function ConnectionBanner() {
             while Switchboard reconnects by itself. When the connection is back, changes made meanwhile will appear — no
             need to reload.
           </p>
-          {state === "offline" && <p>Until then, anything you send is refused with a message, never lost.</p>}
+          {state === "offline" && (
+            <p>
+              Until then, anything you send is refused with a message, never lost (chat messages in a session wait, and
+              go as soon as you are back).
+            </p>
+          )}
         </div>
       )}
     </div>
