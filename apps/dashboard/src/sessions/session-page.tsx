@@ -167,6 +167,14 @@ function SessionRoom({ view }: { view: SessionView }) {
         {waitingForMechanic && !view.mechanicName && (
           <p className="hint">
             The mechanic who accepted didn't join in time, so your request is back on the board for another mechanic.
+            {view.requestId && (
+              <>
+                {" "}
+                <Link to="/requests/$requestId" params={{ requestId: view.requestId }}>
+                  See or cancel your request
+                </Link>
+              </>
+            )}
           </p>
         )}
       </div>
@@ -214,7 +222,7 @@ function SessionRoom({ view }: { view: SessionView }) {
         ) : (
           <p className="hint">The customer hasn't rated this session yet.</p>
         ))}
-      {open && (
+      {open && view.mechanicName !== null && (
         <p>
           <ConfirmDialog
             trigger={
