@@ -3,7 +3,7 @@
 // comes back without a message lost or doubled, and the mechanic's wrap-up completes the session,
 // which the customer then rates.
 import { randomUUID } from "node:crypto";
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { separateBrowsers, signUpCustomer } from "./people.ts";
 
 // Created by the demo seed (packages/db/src/seed.ts), which the e2e server runs at start.
@@ -60,23 +60,33 @@ async function write(page: Page, text: string) {
   await box.press("Enter");
 }
 
-test("customer and mechanic meet in the session, chat live through a dropped connection, and wrap it up", async ({
-  browser,
-}) => {
+/** Maya on her board and a new customer who has just asked for a chat session she can see. */
+async function requestOnTheBoard(browser: Browser) {
   const mayaPage = await openBrowser(browser);
   const customerPage = await openBrowser(browser);
   await signInAsMechanic(mayaPage);
   const customerName = await signUpCustomer(customerPage);
   const vehicle = await askForMechanic(customerPage);
+  return { mayaPage, customerPage, customerName, vehicle };
+}
 
-  await customerPage.evaluate(() => {
-    document.documentElement.dataset.e2eNoReload = "yes";
-  });
+async function acceptFromBoard(mayaPage: Page, vehicle: string) {
   await mayaPage
     .getByRole("list", { name: "Open requests" })
     .getByRole("listitem", { name: vehicle })
     .getByRole("button", { name: "Accept" })
     .click();
+}
+
+test("customer and mechanic meet in the session, chat live through a dropped connection, and wrap it up", async ({
+  browser,
+}) => {
+  const { mayaPage, customerPage, customerName, vehicle } = await requestOnTheBoard(browser);
+
+  await customerPage.evaluate(() => {
+    document.documentElement.dataset.e2eNoReload = "yes";
+  });
+  await acceptFromBoard(mayaPage, vehicle);
   // The hand-over: both are taken to the same session page, the customer without a reload; the
   // mechanic joins it by opening it.
   await expect(mayaPage).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/);
@@ -177,16 +187,8 @@ test("a session that isn't there, or isn't yours, says so plainly", async ({ bro
 test("either side can cancel after confirming; a message written offline meanwhile is refused in words", async ({
   browser,
 }) => {
-  const mayaPage = await openBrowser(browser);
-  const customerPage = await openBrowser(browser);
-  await signInAsMechanic(mayaPage);
-  const customerName = await signUpCustomer(customerPage);
-  const vehicle = await askForMechanic(customerPage);
-  await mayaPage
-    .getByRole("list", { name: "Open requests" })
-    .getByRole("listitem", { name: vehicle })
-    .getByRole("button", { name: "Accept" })
-    .click();
+  const { mayaPage, customerPage, customerName, vehicle } = await requestOnTheBoard(browser);
+  await acceptFromBoard(mayaPage, vehicle);
   await expect(mayaPage.getByText(`In session with ${customerName}`)).toBeVisible();
   await expect(customerPage.getByText("In session with Maya Torres")).toBeVisible();
 

@@ -89,18 +89,23 @@ function ownTracksEnabled(page: Page, kind: "audio" | "video"): Promise<boolean[
   }, kind);
 }
 
-test("customer and mechanic see and hear each other; mute and camera toggle; a hang-up is seen on the other side", async ({
-  browser,
-  request,
-}) => {
+/** A video session accepted through the API, open on both sides' pages, both reaching `connected`. */
+async function connectedCall(browser: Browser, request: APIRequestContext) {
   const { sessionId, customer } = await acceptedVideoSession(request);
   const customerPage = await openBrowser(browser);
   const mechanicPage = await openBrowser(browser);
   await openSession(customerPage, customer, sessionId);
   await openSession(mechanicPage, demo.mechanic, sessionId);
-
   await expectConnected(customerPage);
   await expectConnected(mechanicPage);
+  return { customerPage, mechanicPage };
+}
+
+test("customer and mechanic see and hear each other; mute and camera toggle; a hang-up is seen on the other side", async ({
+  browser,
+  request,
+}) => {
+  const { customerPage, mechanicPage } = await connectedCall(browser, request);
   await expect(customerPage.getByText("You're connected with the mechanic.")).toBeVisible();
   await expect(mechanicPage.getByText("You're connected with the customer.")).toBeVisible();
   await expectAccessibleCall(customerPage);
@@ -180,13 +185,7 @@ test("when one side's page reloads mid-call, the call comes back by itself; a cl
   browser,
   request,
 }) => {
-  const { sessionId, customer } = await acceptedVideoSession(request);
-  const customerPage = await openBrowser(browser);
-  const mechanicPage = await openBrowser(browser);
-  await openSession(customerPage, customer, sessionId);
-  await openSession(mechanicPage, demo.mechanic, sessionId);
-  await expectConnected(customerPage);
-  await expectConnected(mechanicPage);
+  const { customerPage, mechanicPage } = await connectedCall(browser, request);
 
   for (const [reloading, staying] of [
     [mechanicPage, customerPage],
