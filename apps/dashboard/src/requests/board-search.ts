@@ -31,7 +31,12 @@ export function boardFiltersOf(search: BoardSearch): { urgency?: Urgency[]; sess
 }
 
 /** One option of a filter switched on or off; the last one off turns the filter off. */
-export function toggled<T extends string>(allowed: readonly T[], current: T[] | undefined, option: T, on: boolean) {
+export function toggled<T extends string>(
+  allowed: readonly T[],
+  current: readonly T[] | undefined,
+  option: T,
+  on: boolean,
+) {
   const next = allowed.filter((value) => (value === option ? on : (current ?? []).includes(value)));
   return next.length > 0 ? next : undefined;
 }

@@ -67,46 +67,53 @@ function BoardCount({ filters }: { filters: BoardFilters }) {
 }
 
 /** Urgency and session type, as checkboxes: none ticked is every request. */
+/** One filter of the board: a checkbox per value, the chosen ones in the address. */
+function ChoiceGroup<T extends string>(props: {
+  legend: string;
+  options: readonly T[];
+  labels: Record<T, string>;
+  chosen: readonly T[] | undefined;
+  onChange: (chosen: T[] | undefined) => void;
+}) {
+  return (
+    <fieldset className="choice-group">
+      <legend>{props.legend}</legend>
+      <div className="choices">
+        {props.options.map((option) => (
+          <label key={option} className="choice">
+            <input
+              type="checkbox"
+              checked={props.chosen?.includes(option) ?? false}
+              onChange={(event) => props.onChange(toggled(props.options, props.chosen, option, event.target.checked))}
+            />
+            <span>{props.labels[option]}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 function BoardFilterControls({ search }: { search: BoardSearch }) {
   const navigate = useNavigate({ from: "/requests" });
   const set = (next: Partial<BoardSearch>) =>
     void navigate({ search: (previous) => ({ ...previous, ...next }), replace: true });
   return (
     <div className="board-filters">
-      <fieldset className="choice-group">
-        <legend>Urgency</legend>
-        <div className="choices">
-          {boardUrgencies.map((urgency) => (
-            <label key={urgency} className="choice">
-              <input
-                type="checkbox"
-                checked={search.urgency?.includes(urgency) ?? false}
-                onChange={(event) =>
-                  set({ urgency: toggled(boardUrgencies, search.urgency, urgency, event.target.checked) })
-                }
-              />
-              <span>{urgencyLabels[urgency]}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset className="choice-group">
-        <legend>Session type</legend>
-        <div className="choices">
-          {boardSessionTypes.map((type) => (
-            <label key={type} className="choice">
-              <input
-                type="checkbox"
-                checked={search.sessionType?.includes(type) ?? false}
-                onChange={(event) =>
-                  set({ sessionType: toggled(boardSessionTypes, search.sessionType, type, event.target.checked) })
-                }
-              />
-              <span>{sessionTypeLabels[type]}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceGroup
+        legend="Urgency"
+        options={boardUrgencies}
+        labels={urgencyLabels}
+        chosen={search.urgency}
+        onChange={(urgency) => set({ urgency })}
+      />
+      <ChoiceGroup
+        legend="Session type"
+        options={boardSessionTypes}
+        labels={sessionTypeLabels}
+        chosen={search.sessionType}
+        onChange={(sessionType) => set({ sessionType })}
+      />
       {(search.urgency || search.sessionType) && (
         <button type="button" className="secondary" onClick={() => set({ urgency: undefined, sessionType: undefined })}>
           Show every request
